@@ -1,0 +1,41 @@
+"""Loading the events and articles the app shows, with derived columns computed once."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.events import ARTICLES_PATH, EVENTS_PATH, events_to_frame, load_articles, read_events_file
+from dashboard.filters import add_search_column
+from dashboard.geo import distances_to_line_km, to_utm
+from dashboard.layers import border_line
+
+
+@lru_cache(maxsize=1)
+def border_utm():
+    return to_utm(border_line())
+
+
+def prepare_events(collection: dict, *, with_distance: bool = True) -> pd.DataFrame:
+    """Events as a frame with search text and distance to the border (km) precomputed."""
+    frame = add_search_column(events_to_frame(collection))
+    if with_distance:
+        frame["distance_to_border_km"] = distances_to_line_km(frame["lon"], frame["lat"], border_utm())
+    return frame
+
+
+@lru_cache(maxsize=4)
+def _load(events_path: Path, articles_path: Path, _mtimes: tuple[float, float]) -> tuple[pd.DataFrame, dict]:
+    articles = load_articles(articles_path)
+    collection = read_events_file(events_path, article_ids=set(articles))
+    return prepare_events(collection), articles
+
+
+def load_curated_events(
+    events_path: Path = EVENTS_PATH, articles_path: Path = ARTICLES_PATH
+) -> tuple[pd.DataFrame, dict[str, dict]]:
+    """The curated events and the article metadata, cached until either file changes."""
+    mtimes = (Path(events_path).stat().st_mtime, Path(articles_path).stat().st_mtime)
+    return _load(Path(events_path), Path(articles_path), mtimes)

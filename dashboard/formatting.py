@@ -1,0 +1,104 @@
+"""Human-readable text for events: dates at their precision, escaped HTML cards."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+import pandas as pd
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, pd.Timestamp) else value
+
+
+def format_event_date(start, end, precision: str) -> str:
+    """'3 Aug 1995', 'Aug 2021', '2015', '7–9 Sep 2021', '1979–1989' — never more precise than known."""
+    start, end = _as_date(start), _as_date(end)
+    if precision == "day":
+        return f"{start.day} {start:%b %Y}"
+    if precision == "month":
+        return f"{start:%b %Y}"
+    if precision == "year":
+        return f"{start.year}"
+    # A stated interval: write only the parts that differ.
+    if start == end:
+        return f"{start.day} {start:%b %Y}"
+    whole_years = (start.month, start.day) == (1, 1) and (end.month, end.day) == (12, 31)
+    if whole_years:
+        return f"{start.year}–{end.year}"
+    whole_months = start.day == 1 and end == (pd.Timestamp(end) + pd.offsets.MonthEnd(0)).date()
+    if whole_months:
+        if start.year == end.year:
+            return f"{start:%b}–{end:%b %Y}"
+        return f"{start:%b %Y}–{end:%b %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%b %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%b}–{end.day} {end:%b %Y}"
+    return f"{start.day} {start:%b %Y}–{end.day} {end:%b %Y}"
+
+
+def format_distance_km(km: float | None) -> str:
+    if km is None or pd.isna(km):
+        return "unknown"
+    return f"{km:,.0f} km" if km >= 10 else f"{km:.1f} km"
+
+
+def event_card_html(event: dict, articles: dict[str, dict], distance_km: float | None = None) -> str:
+    """The popup/card for one event. Every string from data is escaped here, once."""
+    e = {key: escape(str(value)) if isinstance(value, str) else value for key, value in event.items()}
+    when = escape(format_event_date(event["date_start"], event["date_end"], event["date_precision"]))
+    where = f"{e['place']} ({escape(event.get('country', ''))})"
+    approx = ""
+    if event.get("location_precision") not in ("site", "city") or event.get("uncertainty_km", 0) >= 25:
+        approx = f" · approximate, ±{event.get('uncertainty_km', 0):,.0f} km"
+    review = ""
+    if event.get("review_status") and event["review_status"] != "reviewed":
+        review = f'<div class="ev-review">{escape(event["review_status"])}</div>'
+    parts = [
+        '<div class="event-card">',
+        review,
+        f"<b>{e['title']}</b>",
+        f'<div class="ev-meta">{when} · {escape(event.get("category", "")).replace("_", " ")}</div>',
+        f'<div class="ev-meta">{where}{approx}</div>',
+    ]
+    if distance_km is not None:
+        parts.append(f'<div class="ev-meta">{format_distance_km(distance_km)} from the Tajik–Afghan border</div>')
+    if event.get("summary"):
+        parts.append(f"<p>{e['summary']}</p>")
+    for source in event.get("sources", []):
+        article = articles.get(source.get("article") or "", {})
+        cite = ", ".join(
+            escape(str(part)) for part in (article.get("title"), article.get("outlet"), article.get("published")) if part
+        ) or escape(source.get("citation") or source.get("article") or "")
+        parts.append(f'<blockquote>“{escape(source.get("quote", ""))}”<br><small>— {cite}</small></blockquote>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def events_table(events: pd.DataFrame, articles: dict[str, dict]) -> pd.DataFrame:
+    """The event table shown under the map: readable columns, one row per event, in date order.
+
+    Streamlit draws dataframes as text (never HTML), so strings stay as the data gives them.
+    """
+    def cited(sources) -> str:
+        names = []
+        for source in sources:
+            article = articles.get(source.get("article") or "")
+            names.append(article["outlet"] if article and article.get("outlet") else (source.get("citation") or source.get("article") or ""))
+        return "; ".join(dict.fromkeys(names))
+
+    ordered = events.sort_values(["date_start", "id"])
+    return pd.DataFrame({
+        "id": ordered["id"],
+        "date": [format_event_date(s, e, p) for s, e, p in zip(ordered["date_start"], ordered["date_end"], ordered["date_precision"])],
+        "title": ordered["title"],
+        "category": ordered["category"].str.replace("_", " "),
+        "place": ordered["place"],
+        "country": ordered["country"],
+        "± km": ordered["uncertainty_km"],
+        "to border, km": ordered["distance_to_border_km"].round(0) if "distance_to_border_km" in ordered else None,
+        "sources": ordered["sources"].map(cited),
+        "status": ordered["review_status"],
+    })
