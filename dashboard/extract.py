@@ -1,0 +1,502 @@
+"""Turning article text into candidate events: sentences that name a date and a known place.
+
+Dates are found with regular expressions and resolved with plain calendar arithmetic
+against the publication date. We tried ``dateparser.search`` first: it turns bare numbers
+("20 kilometers", "90%", "7,000 troops") into dates and loses the precision of what was
+written ("in August" becomes one day), so its output would need a second parser to check
+it. The regexes below are that parser, and their behaviour is easy to read and test.
+
+How a date is labelled (``date_basis``):
+- explicit: the text states the date, year included ("Aug. 3, 1995", "in 2015").
+- relative: the text states it relative to publication ("last Wednesday", "last month"),
+  or names a day or month without its year ("On August 25", "in August"), whose year we
+  take from the publication date; ``date_note`` says so.
+- inferred: the text is vague and we chose the span ("last week", "in recent days",
+  "a day after the fall of Kabul"); ``date_note`` explains the choice.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dashboard.gazetteer import Gazetteer, PlaceMatch
+
+MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
+_MONTH_ABBREVIATIONS = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9,
+                        "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12}
+WEEKDAYS = {name: number for number, name in enumerate(calendar.day_name)}
+
+# Month names are matched case-sensitively: "May" is a month, "may" is a verb.
+_MONTH = (r"(?P<month>" + "|".join(MONTHS) + r"|(?:" + "|".join(_MONTH_ABBREVIATIONS) + r")\.?)")
+_MONTH_NAMES = "|".join(MONTHS)
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>1[89]\d\d|20\d\d)"
+_WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
+_PART = r"(?P<part>early|mid|late|the end of|the beginning of|the start of)"
+_DASH = r"\s*(?:-|–|—|to|until|and)\s*"
+# A preposition that makes a bare month or year name a date rather than part of a name.
+_LEAD = r"(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Dd]uring|[Ff]rom|[Bb]efore|[Aa]fter|[Oo]f|[Tt]he|[Ee]arly|[Ll]ate|[Mm]id-?)\s+"
+
+# Events every reader of these articles knows the date of; "a day after the fall of Kabul".
+ANCHORS: dict[str, tuple[date, str]] = {
+    r"the fall of Kabul|Kabul fell|the Taliban(?:['’]s)? (?:takeover|capture|seizure) of (?:Kabul|the Afghan capital)"
+    r"|the Taliban (?:entered|took|captured|seized|marched into) Kabul": (date(2021, 8, 15), "the fall of Kabul"),
+    r"the (?:9/11|September 11(?:th)?) attacks": (date(2001, 9, 11), "the 9/11 attacks"),
+    r"the (?:US|U\.S\.|American) withdrawal(?: from Afghanistan)?": (date(2021, 8, 30), "the US withdrawal"),
+}
+_ANCHOR = "(?P<anchor>" + "|".join(f"(?:{pattern})" for pattern in ANCHORS) + ")"
+_COUNT = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    text: str
+    start: int  # offsets into the sentence
+    end: int
+    date_start: date
+    date_end: date
+    precision: str  # day | month | year | range
+    basis: str  # explicit | relative | inferred
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One sentence, one of its dates and its best place: the raw material of an event."""
+
+    sentence: str
+    date: DateMention
+    place: PlaceMatch
+    category: str
+    actors: list[str]
+
+
+# --- sentences ----------------------------------------------------------------------------
+
+_ABBREVIATIONS = {"aug", "sept", "sep", "oct", "nov", "dec", "jan", "feb", "mar", "apr", "jun", "jul", "gen",
+                  "amb", "mr", "mrs", "ms", "dr", "st", "col", "lt", "sgt", "prof", "no", "vs", "e.g", "i.e",
+                  "u.s", "u.n", "u.k", "jr", "sr", "gov", "sen", "rep", "maj", "capt", "adm"}
+_BOUNDARY = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each sentence, so a quote is always an exact substring."""
+    spans = []
+    for paragraph in re.finditer(r"[^\n]+", text):
+        start = paragraph.start()
+        for boundary in _BOUNDARY.finditer(paragraph.group()):
+            before = paragraph.group()[: boundary.start()]
+            last_word = re.search(r"([\w.]+)$", before)
+            word = last_word.group(1).casefold() if last_word else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+            end = paragraph.start() + boundary.start() + 1 + _closing_length(boundary.group())
+            spans.append(_trimmed(text, start, end))
+            start = paragraph.start() + boundary.end()
+        spans.append(_trimmed(text, start, paragraph.end()))
+    return [span for span in spans if span[1] > span[0]]
+
+
+def _closing_length(boundary: str) -> int:
+    """How many closing quotes/brackets follow the full stop and belong to the sentence."""
+    return len(boundary[1:]) - len(boundary[1:].lstrip("\"”’')]"))
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# --- dates --------------------------------------------------------------------------------
+
+
+def _month_number(name: str) -> int:
+    name = name.rstrip(".")
+    return MONTHS.get(name) or _MONTH_ABBREVIATIONS[name]
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _year_for_month(month: int, published: date) -> int:
+    """A month named without a year: the most recent such month not after publication."""
+    return published.year if month <= published.month else published.year - 1
+
+
+def _safe_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _part_of_month(part: str, year: int, month: int) -> tuple[date, date, str]:
+    last = _month_end(year, month)
+    if part == "early" or part.startswith("the beginning") or part.startswith("the start"):
+        return date(year, month, 1), date(year, month, 10), "early month read as days 1–10"
+    if part == "mid":
+        return date(year, month, 11), date(year, month, 20), "mid-month read as days 11–20"
+    return date(year, month, 21), last, "late month read as day 21 to the month's end"
+
+
+def _part_of_year(part: str, year: int) -> tuple[date, date, str]:
+    if part == "early" or part.startswith("the beginning") or part.startswith("the start"):
+        return date(year, 1, 1), date(year, 4, 30), "early year read as January–April"
+    if part == "mid":
+        return date(year, 5, 1), date(year, 8, 31), "mid-year read as May–August"
+    return date(year, 9, 1), date(year, 12, 31), "late year read as September–December"
+
+
+def _no_year_note(published: date, year: int) -> str:
+    return f"year not stated; taken as {year} from the publication date {published.isoformat()}"
+
+
+def _rules(published: date):
+    """(pattern, resolver) pairs, most specific first. A resolver returns
+    (start, end, precision, basis, note) or None to reject the match."""
+
+    def full_day(m):
+        day = _safe_day(int(m["year"]), _month_number(m["month"]), int(m["day"]))
+        return day and (day, day, "day", "explicit", None)
+
+    def day_first(m):
+        return full_day(m)
+
+    def day_range_with_year(m):
+        year, month = int(m["year"]), _month_number(m["month"])
+        first, last = _safe_day(year, month, int(m["day"])), _safe_day(year, month, int(m["day2"]))
+        return first and last and first < last and (first, last, "range", "explicit", None)
+
+    def day_range(m):
+        month = _month_number(m["month"])
+        year = _year_for_month(month, published)
+        first, last = _safe_day(year, month, int(m["day"])), _safe_day(year, month, int(m["day2"]))
+        return first and last and first < last and (first, last, "range", "relative", _no_year_note(published, year))
+
+    def day_no_year(m):
+        month = _month_number(m["month"])
+        year = _year_for_month(month, published)
+        day = _safe_day(year, month, int(m["day"]))
+        return day and (day, day, "day", "relative", _no_year_note(published, year))
+
+    def year_range(m):
+        first, last = int(m["year"]), int(m["year2"])
+        return first < last and (date(first, 1, 1), date(last, 12, 31), "range", "explicit", None)
+
+    def month_year(m):
+        year, month = int(m["year"]), _month_number(m["month"])
+        if m.groupdict().get("part"):
+            first, last, note = _part_of_month(m.groupdict().get("part"), year, month)
+            return first, last, "range", "inferred", note
+        return date(year, month, 1), _month_end(year, month), "month", "explicit", None
+
+    def since_month(m):
+        month = _month_number(m["month"])
+        year = _year_for_month(month, published)
+        return (date(year, month, 1), published, "range", "relative",
+                f"since {calendar.month_name[month]} {year}: from then to publication ({published.isoformat()})")
+
+    def month_only(m):
+        month = _month_number(m["month"])
+        year = _year_for_month(month, published)
+        if m.groupdict().get("part"):
+            first, last, note = _part_of_month(m.groupdict().get("part"), year, month)
+            return first, last, "range", "inferred", f"{note}; {_no_year_note(published, year)}"
+        return date(year, month, 1), _month_end(year, month), "month", "relative", _no_year_note(published, year)
+
+    def decade(m):
+        first = int(m["decade"])
+        if m.groupdict().get("part"):
+            spans = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}
+            low, high = spans.get(m.groupdict().get("part"), (0, 3))
+            return (date(first + low, 1, 1), date(first + high, 12, 31), "range", "inferred",
+                    f"{m['part']} {first}s read as {first + low}–{first + high}")
+        return date(first, 1, 1), date(first + 9, 12, 31), "range", "explicit", None
+
+    def year_only(m):
+        year = int(m["year"])
+        if year > published.year:
+            return None
+        if m.groupdict().get("part"):
+            first, last, note = _part_of_year(m.groupdict().get("part"), year)
+            return first, last, "range", "inferred", note
+        return date(year, 1, 1), date(year, 12, 31), "year", "explicit", None
+
+    def years_ago(m):
+        count = int(m["count"]) if m["count"].isdigit() else _COUNT.get(m["count"].casefold(), 0)
+        year = published.year - count
+        return count and (date(year, 1, 1), date(year, 12, 31), "year", "relative",
+                          f"{count} years before publication ({published.year}), as a whole year")
+
+    def weekday(m):
+        target = WEEKDAYS[m["weekday"]]
+        which = (m["which"] or "").casefold()
+        if which == "this":
+            day = published - timedelta(days=published.weekday()) + timedelta(days=target)
+            note = f"'this {m['weekday']}': the {m['weekday']} of the publication week"
+        elif which == "last":
+            back = (published.weekday() - target) % 7 or 7
+            day = published - timedelta(days=back)
+            note = f"'last {m['weekday']}': the most recent {m['weekday']} before publication"
+        else:
+            day = published - timedelta(days=(published.weekday() - target) % 7)
+            note = f"'{m['weekday']}': the most recent {m['weekday']} on or before publication"
+        return day, day, "day", "relative", f"{note} ({published.isoformat()})"
+
+    def yesterday(m):
+        day = published - timedelta(days=1)
+        return day, day, "day", "relative", "yesterday: the day before publication"
+
+    def today(m):
+        return published, published, "day", "relative", "today: the publication date"
+
+    def week(m):
+        monday = published - timedelta(days=published.weekday())
+        if m["which"].casefold() == "last":
+            first, last = monday - timedelta(days=7), monday - timedelta(days=1)
+            return first, last, "range", "inferred", "'last week': Monday to Sunday of the week before publication"
+        return monday, published, "range", "inferred", "'this week': Monday of the publication week to publication"
+
+    def month_relative(m):
+        if m["which"].casefold() == "last":
+            year, month = (published.year, published.month - 1) if published.month > 1 else (published.year - 1, 12)
+            note = "'last month': the calendar month before publication"
+        else:
+            year, month = published.year, published.month
+            note = "'this month': the month of publication"
+        return date(year, month, 1), _month_end(year, month), "month", "relative", note
+
+    def year_relative(m):
+        year = published.year - (1 if m["which"].casefold() == "last" else 0)
+        return date(year, 1, 1), date(year, 12, 31), "year", "relative", f"'{m['which']} year': {year}"
+
+    def recent(m):
+        days = {"days": 7, "weeks": 28, "months": 92}[m["unit"].casefold()]
+        return (published - timedelta(days=days), published, "range", "inferred",
+                f"'recent {m['unit']}' read as the {days} days before publication")
+
+    def anchored(m):
+        anchor_day, anchor_name = next(value for pattern, value in ANCHORS.items()
+                                       if re.fullmatch(pattern, m["anchor"]))
+        count_word = (m["count"] or "").casefold()
+        unit = m["unit"].casefold().rstrip("s")
+        size = 7 if unit == "week" else 1
+        after = m["direction"].casefold() == "after"
+        sign = 1 if after else -1
+        if not count_word:
+            # "days after": a few of them; we read it as 1–7 days (or 1–4 weeks).
+            near, far = anchor_day + sign * timedelta(days=size), anchor_day + sign * timedelta(days=7 * size)
+            first, last = sorted((near, far))
+            return (first, last, "range", "inferred",
+                    f"'{m.group().strip()}' read as 1–7 {unit}s {m['direction']} {anchor_name} ({anchor_day})")
+        count = int(count_word) if count_word.isdigit() else _COUNT.get(count_word, 0)
+        if not count:
+            return None
+        day = anchor_day + sign * timedelta(days=count * size)
+        if size == 1:
+            return day, day, "day", "inferred", f"{count} day(s) {m['direction']} {anchor_name} ({anchor_day})"
+        first, last = sorted((day, day + sign * timedelta(days=6)))
+        return first, last, "range", "inferred", f"{count} week(s) {m['direction']} {anchor_name} ({anchor_day})"
+
+    weekday_prefix = r"(?:(?:" + "|".join(WEEKDAYS) + r"),\s+)?"
+    return [
+        (rf"{weekday_prefix}{_MONTH}\s+{_DAY}\s*(?:-|–)\s*(?P<day2>[0-3]?\d),\s+{_YEAR}", day_range_with_year),
+        (rf"{weekday_prefix}{_MONTH}\s+{_DAY},?\s+{_YEAR}", full_day),
+        (rf"{weekday_prefix}{_DAY}\s+{_MONTH}\s+{_YEAR}", day_first),
+        (rf"(?:(?i:from)\s+)?{_MONTH}\s+{_DAY}{_DASH}(?P<day2>[0-3]?\d)(?!\d|,\s*\d{{4}})(?!\s*(?:%|percent|km|kilomet))",
+         day_range),
+        (rf"{weekday_prefix}{_MONTH}\s+{_DAY}(?![\d,]*\d)(?!\s*(?:%|percent))", day_no_year),
+        (rf"(?:(?i:from|between)\s+)?{_YEAR}\s*(?:-|–|—|to|and)\s*(?P<year2>1[89]\d\d|20\d\d)(?!\d|,\d)", year_range),
+        (rf"(?:(?i:in|by|until|during|of)\s+)?(?:{_PART}[\s-]+)?{_MONTH}\s+{_YEAR}(?!\d|,\d)", month_year),
+        (rf"[Ss]ince\s+{_MONTH}(?!\s+\d)", since_month),
+        (rf"(?:(?i:in|by|until|during|of|from)\s+)?{_PART}[\s-]+{_MONTH}(?!\s+\d)", month_only),
+        (rf"(?:[Ii]n|[Bb]y|[Uu]ntil|[Dd]uring|[Ff]rom)\s+{_MONTH}(?!\s+\d)(?!\w)", month_only),
+        (rf"(?:{_LEAD})?(?:the\s+)?(?:{_PART}[\s-]+)?(?P<decade>1[89]\d0|20[0-9]0)s\b", decade),
+        (rf"(?:{_PART}[\s-]+)?(?<![\d,.$])(?:(?<=[Ii]n )|(?<=[Ss]ince )|(?<=[Bb]y )|(?<=[Uu]ntil )|(?<=[Dd]uring )"
+         rf"|(?<=[Ff]rom )|(?<=[Bb]efore )|(?<=[Aa]fter )|(?<=[Oo]f )|(?<=[Tt]he )|(?<=[Ee]arly )|(?<=[Ll]ate )"
+         rf"|(?<=[Mm]id-)|(?<=[Mm]id ))?{_YEAR}(?![\d,]*\d)(?!\s*(?:%|percent|km|kilomet|troops|soldiers|people))",
+         year_only),
+        (r"(?P<count>\d+|[a-z]+)\s+years\s+ago", years_ago),
+        (rf"(?:(?P<which>[Ll]ast|[Tt]his|[Oo]n)\s+){_WEEKDAY}", weekday),
+        (r"\b[Yy]esterday\b", yesterday),
+        (r"\b(?:[Ee]arlier\s+)?[Tt]oday\b(?!['’]s)", today),
+        (r"\b(?P<which>[Ll]ast|[Tt]his)\s+week\b", week),
+        (r"\b(?P<which>[Ll]ast|[Tt]his)\s+month\b", month_relative),
+        (r"\b(?P<which>[Ll]ast|[Tt]his)\s+year\b", year_relative),
+        (r"\b(?:in\s+)?recent\s+(?P<unit>days|weeks|months)\b", recent),
+        (rf"(?:(?i:just|only|within)\s+)?(?:(?P<count>(?i:a|one|two|three|four|five|six|seven|ten)|\d+)\s+)?"
+         rf"(?P<unit>(?i:days?|weeks?))\s+(?P<direction>after|before)\s+{_ANCHOR}", anchored),
+    ]
+
+
+def find_dates(sentence: str, published: date) -> list[DateMention]:
+    """Every date expression in a sentence, resolved against the publication date.
+
+    Earlier rules win where matches overlap, so "Aug. 3, 1995" is one day, not a month and
+    a year. Bare years need a preposition in front ("in 2015", "since 2003", "the 1990s")
+    and must not be measures ("2,000 troops") or lie after publication.
+    """
+    mentions: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, resolve in _rules(published):
+        for found in re.finditer(pattern, sentence):
+            start, end = found.span()
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            if resolve.__name__ == "year_only" and not _year_has_context(sentence, found):
+                continue
+            resolved = resolve(found)
+            if not resolved:
+                continue
+            first, last, precision, basis, note = resolved
+            taken.append((start, end))
+            mentions.append(DateMention(found.group().strip(), start, end, first, last, precision, basis, note))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _year_has_context(sentence: str, found: re.Match) -> bool:
+    """A bare four-digit number is a year only after a preposition or 'the'."""
+    if found.groupdict().get("part"):
+        return True
+    before = sentence[: found.start("year")]
+    return bool(re.search(r"(?:\b(?:in|since|by|until|till|during|from|before|after|of|the|mid)[\s-]+)$", before,
+                          flags=re.IGNORECASE))
+
+
+# --- categories and actors ----------------------------------------------------------------
+
+# First matching rule wins, so the more telling words come first.
+CATEGORY_RULES: list[tuple[str, str]] = [
+    ("attack", r"\battack(?:s|ed)?\b|bomb|hostage|assassinat|suicide|intercepted|hijack|explosion"),
+    ("military_exercise", r"exercise|drills?\b|war games|live-fire|manoeuvre|maneuver"),
+    ("legal_designation", r"terrorist organi[sz]ation|designat|\bbann?ed\b|sanction|list of terrorist|blacklist"),
+    ("territorial_control", r"takeover|took power|seized|captur|marched into|entered Kabul|fall of|fell\b|"
+                            r"control (?:of|over)|controlled"),
+    ("armed_conflict", r"\bwar\b|fighting|clash|offensive|battle|airstrike|invasion|insurgen|rebels?\b"),
+    ("military_aid", r"\barms\b|weapons|ammunition|military equipment|shipments?|supplie[ds]"),
+    ("deployment", r"\bbase\b|troops|deploy|stationed|reinforc|withdraw|draw(?:s|ing)? down|contingent"),
+    ("humanitarian", r"refugee|evacuat|humanitarian|asylum|hunger|\baid\b"),
+    ("economy", r"invest|trade|pipeline|\bgas\b|economic|mining|mineral|contracts"),
+    ("diplomacy", r"talks|visit|delegation|conference|embassy|meeting|envoy|ambassador|phone call|summit|"
+                  r"negotiat|diplomat|hosted|hosting"),
+    ("political", r"government|election|recogni[sz]|inauguration|leadership|president|prime minister"),
+    ("statement", r"\bsaid\b|\btold\b|declared|warned|claimed|statement|interview|praised|described|urged|"
+                  r"called|announced|denied|stressed|argued"),
+]
+
+ACTORS: dict[str, str] = {
+    "Taliban": r"Taliban",
+    "Russia": r"Russia|Moscow|Kremlin|Putin|Lavrov|Kabulov|Zhirnov|Peskov|Shoigu",
+    "United States": r"United States|\bU\.?S\.?\b|Washington|American|Biden|Pentagon",
+    "Tajikistan": r"Tajikistan|Tajik\b|Dushanbe|Rahmon",
+    "Uzbekistan": r"Uzbekistan|Uzbek\b|Tashkent|Mirziyoyev",
+    "Kyrgyzstan": r"Kyrgyzstan|Kyrgyz\b|Bishkek",
+    "Turkmenistan": r"Turkmenistan|Turkmen\b|Ashgabat",
+    "CSTO": r"CSTO|Collective Security Treaty",
+    "NRF": r"\bNRF\b|National Resistance Front|resistance (?:forces|fighters|leader)|Massoud",
+    "China": r"China|Chinese|Beijing",
+    "Pakistan": r"Pakistan|Islamabad|Imran Khan",
+    "Iran": r"\bIran|Tehran|Raisi",
+    "India": r"\bIndia\b|New Delhi",
+    "Afghan government": r"Afghan government|Ghani|Karzai|Afghan military",
+    "ISIS-K": r"ISIS|Daesh|Islamic State",
+    "al-Qaeda": r"al-Qaeda|Al Qaeda|Al-Qaeda",
+    "Northern Alliance": r"Northern Alliance",
+}
+
+
+def guess_category(sentence: str) -> str:
+    for category, pattern in CATEGORY_RULES:
+        if re.search(pattern, sentence, flags=re.IGNORECASE):
+            return category
+    return "other"
+
+
+def guess_actors(sentence: str) -> list[str]:
+    return [actor for actor, pattern in ACTORS.items() if re.search(pattern, sentence)]
+
+
+# --- candidates ---------------------------------------------------------------------------
+
+
+def extract_candidates(text: str, published: date, gazetteer: Gazetteer) -> list[Candidate]:
+    """One candidate per distinct date in each sentence that also names a known place."""
+    candidates = []
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        dates = find_dates(sentence, published)
+        if not dates:
+            continue
+        place = gazetteer.best(gazetteer.find(sentence))
+        if place is None:
+            continue
+        seen = set()
+        for mention in dates:
+            key = (mention.date_start, mention.date_end)
+            if key in seen:
+                continue
+            seen.add(key)
+            candidates.append(Candidate(sentence, mention, place, guess_category(sentence), guess_actors(sentence)))
+    return candidates
+
+
+def make_title(sentence: str, limit: int = 80) -> str:
+    """The sentence itself, cut at a word boundary near ``limit`` characters."""
+    flat = " ".join(sentence.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0].rstrip(",;:–—-")
+    return cut + "…"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "x"
+
+
+def candidate_id(candidate: Candidate) -> str:
+    """Stable across runs: date, place and a short hash of the sentence and date words."""
+    digest = hashlib.sha1(f"{candidate.sentence}\x00{candidate.date.text}".encode()).hexdigest()[:8]
+    return f"{candidate.date.date_start.isoformat()}-{slug(candidate.place.place.name)}-{digest}"
+
+
+def candidate_feature(candidate: Candidate, article_id: str) -> dict:
+    """A candidate as an event Feature in the schema of dashboard.events, marked unreviewed."""
+    place = candidate.place.place
+    precision = place.location_precision
+    mention = candidate.date
+    note = mention.note
+    if candidate.place.adjective:
+        adjective_note = f"place from the adjective '{candidate.place.text}'"
+    else:
+        adjective_note = None
+    properties = {
+        "id": candidate_id(candidate),
+        "title": make_title(candidate.sentence),
+        "summary": "",
+        "category": candidate.category,
+        "actors": candidate.actors,
+        "date_start": mention.date_start.isoformat(),
+        "date_end": mention.date_end.isoformat(),
+        "date_precision": mention.precision,
+        "date_basis": mention.basis,
+        "date_note": note,
+        "place": place.name,
+        "country": place.country,
+        "location_precision": precision,
+        "uncertainty_km": place.uncertainty_km,
+        "sources": [{"article": article_id, "quote": candidate.sentence}],
+        "review_status": "unreviewed",
+        "extraction": {"date_text": mention.text, "place_text": candidate.place.text, "note": adjective_note},
+    }
+    if properties["date_note"] is None:
+        del properties["date_note"]
+    return {"type": "Feature", "properties": properties,
+            "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]}}
