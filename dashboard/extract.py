@@ -255,9 +255,6 @@ def _rules(published: date):
         day = published - timedelta(days=1)
         return day, day, "day", "relative", "yesterday: the day before publication"
 
-    def today(m):
-        return published, published, "day", "relative", "today: the publication date"
-
     def week(m):
         monday = published - timedelta(days=published.weekday())
         if m["which"].casefold() == "last":
@@ -327,7 +324,6 @@ def _rules(published: date):
         (r"(?P<count>\d+|[a-z]+)\s+years\s+ago", years_ago),
         (rf"(?:(?P<which>[Ll]ast|[Tt]his|[Oo]n)\s+){_WEEKDAY}", weekday),
         (r"\b[Yy]esterday\b", yesterday),
-        (r"\b(?:[Ee]arlier\s+)?[Tt]oday\b(?!['’]s)", today),
         (r"\b(?P<which>[Ll]ast|[Tt]his)\s+week\b", week),
         (r"\b(?P<which>[Ll]ast|[Tt]his)\s+month\b", month_relative),
         (r"\b(?P<which>[Ll]ast|[Tt]his)\s+year\b", year_relative),
@@ -337,13 +333,40 @@ def _rules(published: date):
     ]
 
 
-def find_dates(sentence: str, published: date) -> list[DateMention]:
+def find_dates(sentence: str, published: date, *, published_until: date | None = None) -> list[DateMention]:
     """Every date expression in a sentence, resolved against the publication date.
 
     Earlier rules win where matches overlap, so "Aug. 3, 1995" is one day, not a month and
     a year. Bare years need a preposition in front ("in 2015", "since 2003", "the 1990s")
     and must not be measures ("2,000 troops") or lie after publication.
+
+    When the publication date is only known as a span (``published`` to ``published_until``,
+    e.g. "some day in August 2021"), each expression is resolved for the first and the last
+    possible day; if the answers differ, the event gets the whole span they cover, marked
+    inferred, instead of a day we cannot know.
     """
+    early = _find_dates_on(sentence, published)
+    if published_until is None or published_until == published:
+        return early
+    late = {(m.start, m.end): m for m in _find_dates_on(sentence, published_until)}
+    merged = []
+    for mention in early:
+        other = late.get((mention.start, mention.end))
+        if other is None or (other.date_start, other.date_end) == (mention.date_start, mention.date_end):
+            merged.append(mention)
+            continue
+        span = f"{published.isoformat()} to {published_until.isoformat()}"
+        merged.append(DateMention(
+            mention.text, mention.start, mention.end,
+            min(mention.date_start, other.date_start), max(mention.date_end, other.date_end),
+            "range", "inferred",
+            f"'{mention.text}' resolved for every possible publication day ({span}): the date is only known "
+            "to lie in this span",
+        ))
+    return merged
+
+
+def _find_dates_on(sentence: str, published: date) -> list[DateMention]:
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for pattern, resolve in _rules(published):
@@ -427,16 +450,21 @@ def guess_actors(sentence: str) -> list[str]:
 # --- candidates ---------------------------------------------------------------------------
 
 
-def extract_candidates(text: str, published: date, gazetteer: Gazetteer) -> list[Candidate]:
-    """One candidate per distinct date in each sentence that also names a known place."""
+def extract_candidates(
+    text: str, published: date, gazetteer: Gazetteer, *, published_until: date | None = None
+) -> list[Candidate]:
+    """One candidate per distinct date in each sentence that also names a known place.
+
+    ``published_until`` is the last possible publication day when only the month is known.
+    """
     candidates = []
     for start, end in split_sentences(text):
         sentence = text[start:end]
-        dates = find_dates(sentence, published)
+        dates = find_dates(sentence, published, published_until=published_until)
         if not dates:
             continue
-        place = gazetteer.best(gazetteer.find(sentence))
-        if place is None:
+        places = gazetteer.find(sentence)
+        if not places:
             continue
         seen = set()
         for mention in dates:
@@ -444,6 +472,7 @@ def extract_candidates(text: str, published: date, gazetteer: Gazetteer) -> list
             if key in seen:
                 continue
             seen.add(key)
+            place = gazetteer.best(places, near=mention.start)
             candidates.append(Candidate(sentence, mention, place, guess_category(sentence), guess_actors(sentence)))
     return candidates
 
@@ -473,10 +502,6 @@ def candidate_feature(candidate: Candidate, article_id: str) -> dict:
     precision = place.location_precision
     mention = candidate.date
     note = mention.note
-    if candidate.place.adjective:
-        adjective_note = f"place from the adjective '{candidate.place.text}'"
-    else:
-        adjective_note = None
     properties = {
         "id": candidate_id(candidate),
         "title": make_title(candidate.sentence),
@@ -494,7 +519,8 @@ def candidate_feature(candidate: Candidate, article_id: str) -> dict:
         "uncertainty_km": place.uncertainty_km,
         "sources": [{"article": article_id, "quote": candidate.sentence}],
         "review_status": "unreviewed",
-        "extraction": {"date_text": mention.text, "place_text": candidate.place.text, "note": adjective_note},
+        # What the extractor read, for the reviewer; dropped when an event is accepted.
+        "extraction": {"date_text": mention.text, "place_text": candidate.place.text},
     }
     if properties["date_note"] is None:
         del properties["date_note"]

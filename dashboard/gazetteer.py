@@ -93,6 +93,18 @@ class PlaceMatch:
     start: int
     end: int
     adjective: bool = False  # matched through an adjective such as "Afghan"
+    locative: bool = False  # preceded by "in", "at", "near" ...: a place, not a government
+
+
+_COMPOUND = re.compile(r"-[a-z]")
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|into|over|from|to|outside|inside|across|around|towards?|along|on)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _is_locative(text: str, start: int) -> bool:
+    return bool(_LOCATIVE.search(text[max(0, start - 20):start]))
 
 
 def fold(text: str) -> str:
@@ -156,27 +168,33 @@ class Gazetteer:
         for found in self._pattern.finditer(folded):
             key = found.group(1)
             start, end = found.span(1)
+            if _COMPOUND.match(text, end):
+                continue  # "Moscow-led", "Afghan-made": describes something else, not a place
             if key in self._adjectives:
                 original = text[start:end]
                 if not original[:1].isupper():
                     continue  # "afghan" in lower case is not the adjective
-                matches.append(PlaceMatch(self._adjectives[key], original, start, end, adjective=True))
+                matches.append(PlaceMatch(self._adjectives[key], original, start, end, adjective=True,
+                                          locative=_is_locative(text, start)))
             else:
-                matches.append(PlaceMatch(self._spelling_to_place[key], text[start:end], start, end))
+                matches.append(PlaceMatch(self._spelling_to_place[key], text[start:end], start, end,
+                                          locative=_is_locative(text, start)))
         return matches
 
-    def best(self, matches: list[PlaceMatch]) -> PlaceMatch | None:
-        """The place an event in this sentence most likely happened at: the most specific one.
+    def best(self, matches: list[PlaceMatch], near: int = 0) -> PlaceMatch | None:
+        """The place an event in this sentence most likely happened at.
 
-        Named places beat adjectives; "Russian" counts only when nothing else is there.
-        Ties go to the first mention.
+        A place after "in", "at", "near" ... beats one used as a subject ("Moscow says"
+        means the government, "talks in Moscow" a place); then the most specific place
+        wins; named places beat adjectives; "Russian" counts only when nothing else is
+        there; remaining ties go to the mention nearest to ``near`` (where the date is).
         """
         usable = [m for m in matches if not (m.adjective and m.text in FALLBACK_ONLY)] or matches
         if not usable:
             return None
         return min(
             usable,
-            key=lambda m: (_SPECIFICITY.get(m.place.location_precision, 5), m.adjective, m.start),
+            key=lambda m: (not m.locative, _SPECIFICITY.get(m.place.location_precision, 5), m.adjective, abs(m.start - near)),
         )
 
 

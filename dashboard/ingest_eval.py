@@ -1,0 +1,121 @@
+"""How well does extraction find the curated events? Recall and precision on the seed articles.
+
+    python -m dashboard.ingest_eval
+
+Each seed article is run through the extractor with its publication date from
+seeds/articles.json (a month-precision date is treated as "some day in that month") and
+compared with the curated events that cite it. An extracted event matches a curated one
+when their date spans overlap and the extracted point lies within the curated event's
+``uncertainty_km`` (geodesic) plus a small tolerance.
+
+recall    = curated events matched by at least one candidate / curated events
+precision = candidates matching at least one curated event / candidates
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard.events import ARTICLES_PATH, EVENTS_PATH, ROOT, load_articles, read_events_file
+from dashboard.geo import GEOD
+from dashboard.ingest import ingest_text
+
+SEEDS_DIR = ROOT / "seeds"
+# Slack on top of the curated uncertainty: two gazetteer points for "the same" city may
+# differ by a few km (city centre vs. district).
+TOLERANCE_KM = 25.0
+
+
+@dataclass(frozen=True)
+class ArticleScore:
+    article: str
+    curated: int
+    extracted: int
+    curated_found: int
+    extracted_correct: int
+
+    @property
+    def recall(self) -> float:
+        return self.curated_found / self.curated if self.curated else float("nan")
+
+    @property
+    def precision(self) -> float:
+        return self.extracted_correct / self.extracted if self.extracted else float("nan")
+
+
+def events_match(candidate: dict, curated: dict, tolerance_km: float = TOLERANCE_KM) -> bool:
+    """Dates overlap and the candidate lies within the curated event's uncertainty (+ tolerance)."""
+    c, k = candidate["properties"], curated["properties"]
+    if str(c["date_start"]) > str(k["date_end"]) or str(k["date_start"]) > str(c["date_end"]):
+        return False
+    (lon1, lat1), (lon2, lat2) = candidate["geometry"]["coordinates"], curated["geometry"]["coordinates"]
+    _az, _back, metres = GEOD.inv(lon1, lat1, lon2, lat2)
+    return metres / 1000.0 <= float(k["uncertainty_km"]) + tolerance_km
+
+
+def publication_span(record: dict) -> str:
+    """'2021-08-17' for a day; '2021-08' when articles.json only knows the month."""
+    published = str(record["published"])
+    if record.get("published_precision") == "month":
+        return published[:7]
+    return published
+
+
+def score_article(candidates: list[dict], curated: list[dict], article: str) -> ArticleScore:
+    found = sum(1 for event in curated if any(events_match(c, event) for c in candidates))
+    correct = sum(1 for c in candidates if any(events_match(c, event) for event in curated))
+    return ArticleScore(article, len(curated), len(candidates), found, correct)
+
+
+def evaluate(
+    events_path: Path = EVENTS_PATH, articles_path: Path = ARTICLES_PATH, seeds_dir: Path = SEEDS_DIR
+) -> list[ArticleScore]:
+    """One score per seed article that has a text file in ``seeds_dir``."""
+    articles = load_articles(articles_path)
+    collection = read_events_file(events_path, article_ids=set(articles))
+    scores = []
+    for article_id, record in sorted(articles.items()):
+        path = Path(seeds_dir) / str(record.get("file") or "")
+        if not record.get("file") or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        candidates = ingest_text(text, article_id=article_id, published=publication_span(record),
+                                 known_articles=articles)["features"]
+        curated = [f for f in collection["features"]
+                   if any(s.get("article") == article_id for s in f["properties"]["sources"])]
+        scores.append(score_article(candidates, curated, article_id))
+    return scores
+
+
+def overall(scores: list[ArticleScore]) -> ArticleScore:
+    return ArticleScore("overall", *(sum(getattr(s, name) for s in scores)
+                                     for name in ("curated", "extracted", "curated_found", "extracted_correct")))
+
+
+def format_table(scores: list[ArticleScore]) -> str:
+    lines = [f"{'article':<22} {'curated':>7} {'found':>5} {'recall':>6}   {'extracted':>9} {'correct':>7} "
+             f"{'precision':>9}"]
+    for score in [*scores, overall(scores)]:
+        lines.append(f"{score.article:<22} {score.curated:>7} {score.curated_found:>5} {score.recall:>6.0%}   "
+                     f"{score.extracted:>9} {score.extracted_correct:>7} {score.precision:>9.0%}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard.ingest_eval", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=Path, default=EVENTS_PATH)
+    parser.add_argument("--articles", type=Path, default=ARTICLES_PATH)
+    parser.add_argument("--seeds", type=Path, default=SEEDS_DIR)
+    args = parser.parse_args(argv)
+    if not args.events.exists():
+        print(f"error: {args.events} does not exist yet", file=sys.stderr)
+        return 2
+    print(format_table(evaluate(args.events, args.articles, args.seeds)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
