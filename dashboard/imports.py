@@ -31,6 +31,7 @@ Usage: ``python -m dashboard.imports FILE --name NAME [--format auto|acled|ucdp|
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import json
 import logging
@@ -315,9 +316,23 @@ def _read_csv(data: bytes | Path, label: str, format: str) -> pd.DataFrame:
     except (pd.errors.ParserError, ValueError) as error:
         raise DatasetImportError(f"{label}: malformed CSV: {_one_line(error)}") from None
     table.columns = [str(c).strip().lower() for c in table.columns]
-    table = table.loc[:, ~table.columns.duplicated()]
-    # Rows shorter than the header come back as missing values; treat them as empty text.
-    return table.fillna("")
+    table = table.loc[:, ~table.columns.duplicated()].fillna("")
+    table.attrs["malformed"] = _wrong_length_rows(data, len(header))
+    return table
+
+
+def _wrong_length_rows(data: bytes | Path, expected: int) -> dict[int, RejectedRow]:
+    """Records with more or fewer fields than the header (pandas silently trims them when
+    reading selected columns). One streaming pass, so memory stays flat."""
+    source = io.BytesIO(data) if isinstance(data, bytes) else open(data, "rb")
+    problems: dict[int, RejectedRow] = {}
+    with source, io.TextIOWrapper(source, encoding="utf-8-sig", newline="") as text:
+        records = (record for record in csv.reader(text) if record)
+        next(records, None)  # the header
+        for row, record in enumerate(records, start=1):
+            if len(record) != expected:
+                problems[row] = RejectedRow(row, "(row)", f"has {len(record)} fields; the header has {expected}")
+    return problems
 
 
 REQUIRED_COLUMNS = {
@@ -338,8 +353,8 @@ OPTIONAL_COLUMNS = {
 class _Problems:
     """Rejected rows collected while mapping; a row is rejected once, at its first problem."""
 
-    def __init__(self) -> None:
-        self.rows: dict[int, RejectedRow] = {}
+    def __init__(self, table: pd.DataFrame | None = None) -> None:
+        self.rows: dict[int, RejectedRow] = dict(table.attrs.get("malformed", {})) if table is not None else {}
 
     def add(self, mask: np.ndarray, rows: np.ndarray, field: str, reason: Callable[[int], str]) -> None:
         for position in np.flatnonzero(mask):
@@ -481,7 +496,7 @@ def _acled_dates(dates: pd.Series, precision: list[str], rows, problems) -> tupl
 
 def _map_acled(table: pd.DataFrame, label: str, name: str, columns: dict) -> tuple[list[dict], list[RejectedRow]]:
     rows = np.arange(1, len(table) + 1)
-    problems = _Problems()
+    problems = _Problems(table)
     get = lambda column: table[column].tolist() if column in table else [""] * len(table)  # noqa: E731
     lat, lon = _coordinates(table, "latitude", "longitude", rows, problems)
     dates = _dates(table["event_date"], "event_date", rows, problems)
@@ -585,7 +600,7 @@ def _ucdp_precision_from_name(where: str, country_name: str) -> tuple[str, float
 
 def _map_ucdp(table: pd.DataFrame, label: str, name: str, columns: dict) -> tuple[list[dict], list[RejectedRow]]:
     rows = np.arange(1, len(table) + 1)
-    problems = _Problems()
+    problems = _Problems(table)
     get = lambda column: table[column].tolist() if column in table else [""] * len(table)  # noqa: E731
     lat, lon = _coordinates(table, "latitude", "longitude", rows, problems)
     starts = _dates(table["date_start"], "date_start", rows, problems)
@@ -686,7 +701,7 @@ def _resolve_columns(table: pd.DataFrame, label: str, columns: dict) -> dict[str
 def _map_generic(table: pd.DataFrame, label: str, name: str, columns: dict) -> tuple[list[dict], list[RejectedRow]]:
     chosen = _resolve_columns(table, label, columns)
     rows = table["_row"].to_numpy() if "_row" in table else np.arange(1, len(table) + 1)
-    problems = _Problems()
+    problems = _Problems(table)
     n = len(table)
     get = lambda column: table[column].tolist() if column and column in table else [""] * n  # noqa: E731
     lat, lon = _coordinates(table, chosen["lat"], chosen["lon"], rows, problems)
@@ -798,20 +813,27 @@ def _import_geojson(data: bytes | Path, label: str, name: str, columns: dict) ->
             kept.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
                          "properties": props, "_row": number})
             continue
-        to_map.append({**{str(k).strip().lower(): v for k, v in props.items()}, "_lon": lon, "_lat": lat, "_row": number})
+        to_map.append({**{str(k).strip().lower(): _property_text(k, v) for k, v in props.items()},
+                       "_lon": str(lon), "_lat": str(lat), "_row": number})
     if to_map:
-        table = pd.DataFrame(to_map)
-        for column in table.columns:
-            if column not in ("_lon", "_lat", "_row", "actors"):
-                table[column] = table[column].map(lambda v: "" if v is None else v if isinstance(v, str) else json.dumps(v))
+        table = pd.DataFrame(to_map, dtype=object).fillna("")
         columns = {"lat": "_lat", "lon": "_lon", **columns}
-        table["_lat"] = table["_lat"].astype(str)
-        table["_lon"] = table["_lon"].astype(str)
         mapped, problems = _map_generic(table, label, name, columns)
         kept.extend(mapped)
         rejected.extend(problems)
     kept.sort(key=lambda feature: feature["_row"])
     return len(items), kept, rejected
+
+
+def _property_text(key: object, value: object) -> object:
+    """Property values as the text a CSV would hold; strings unchanged, actor lists kept."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if str(key).strip().lower() == "actors" and isinstance(value, list):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _geojson_point_problem(feature: object) -> str | None:

@@ -1,0 +1,384 @@
+"""The dataset importer: each format, every bad-input case, atomic writes, exact text, real UCDP data."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard.data import prepare_events
+from dashboard.events import read_events_file
+from dashboard.filters import ViewState, filter_events
+from dashboard.imports import (
+    DatasetImportError,
+    detect_format,
+    guess_columns,
+    import_dataset,
+    load_imported_datasets,
+    main,
+)
+from hostile import HOSTILE_STRINGS, hostile_rows, write_hostile_acled_csv
+
+REAL_UCDP = Path(__file__).resolve().parent.parent.parent / "shared" / "real-data" / "ucdp_ged231_afghanistan_2020_subset.csv"
+
+ACLED_COLUMNS = ["event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
+                 "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source", "notes"]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def acled_row(event_id="AFG1", date="03 August 2021", time_precision="1", event_type="Battles",
+              sub_event_type="Armed clash", actor1="Taliban", actor2="Military Forces of Afghanistan (2004-2021)",
+              lat="36.72", lon="68.86", geo_precision="1", notes="Clashes in Kunduz city.") -> list[str]:
+    return [event_id, date, time_precision, event_type, sub_event_type, actor1, actor2, "Afghanistan", "Kunduz",
+            "Kunduz", lat, lon, geo_precision, "Pajhwok Afghan News", notes]
+
+
+@pytest.fixture
+def imports_dir(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "imports"
+    monkeypatch.setenv("DASHBOARD_IMPORTS_DIR", str(folder))
+    return folder
+
+
+def stored(imports_dir: Path, name: str) -> list[dict]:
+    collection = read_events_file(imports_dir / f"{name}.geojson")  # also validates the schema
+    return [feature["properties"] for feature in collection["features"]]
+
+
+# ----------------------------------------------------------------------------- ACLED
+
+
+def test_acled_rows_map_to_events_with_translated_precision(tmp_path, imports_dir):
+    source = write_csv(tmp_path / "acled.csv", ACLED_COLUMNS, [
+        acled_row(),
+        acled_row(event_id="AFG2", date="2021-08-15", time_precision="2", event_type="Strategic developments",
+                  sub_event_type="Non-violent transfer of territory", actor2="", lat="34.53", lon="69.17",
+                  geo_precision="2", notes=""),
+        acled_row(event_id="AFG3", date="2021-08-20", time_precision="3", event_type="Something new",
+                  geo_precision="3"),
+    ])
+    report = import_dataset(source, format="auto", name="acled_afg")
+    assert (report.format, report.rows_read, report.imported, report.rejected) == ("acled", 3, 3, [])
+    assert report.path == imports_dir / "acled_afg.geojson"
+    day, week, month = stored(imports_dir, "acled_afg")
+
+    assert day["id"] == "acled_afg:AFG1" and day["review_status"] == "imported"
+    assert (day["date_start"], day["date_end"], day["date_precision"]) == ("2021-08-03", "2021-08-03", "day")
+    assert (day["location_precision"], day["uncertainty_km"]) == ("city", 2.0)
+    assert day["category"] == "armed_conflict"
+    assert day["actors"] == ["Taliban", "Military Forces of Afghanistan (2004-2021)"]
+    assert day["country"] == "AFG"
+    assert day["sources"] == [{"citation": "ACLED export 'acled_afg', event AFG1; source: Pajhwok Afghan News",
+                               "quote": "Clashes in Kunduz city."}]
+
+    assert (week["date_start"], week["date_end"], week["date_precision"]) == ("2021-08-12", "2021-08-18", "range")
+    assert "week" in week["date_note"]
+    assert (week["location_precision"], week["uncertainty_km"]) == ("city", 25.0)
+    assert week["category"] == "territorial_control"
+    assert week["actors"] == ["Taliban"]
+    # No notes in the row: the quote is a generated description that says so.
+    assert "Generated" in week["sources"][0]["quote"] and "Kunduz" in week["sources"][0]["quote"]
+
+    assert (month["date_start"], month["date_end"], month["date_precision"]) == ("2021-08-01", "2021-08-31", "month")
+    assert month["location_precision"] == "province"
+    assert month["category"] == "other"
+
+
+def test_acled_bad_rows_are_reported_and_valid_rows_kept(tmp_path, imports_dir):
+    source = write_csv(tmp_path / "acled.csv", ACLED_COLUMNS, [
+        acled_row(event_id="A1"),
+        acled_row(event_id="A2", lat="96.5"),
+        acled_row(event_id="A3", lon="east"),
+        acled_row(event_id="A4", date="31 February 2021"),
+        acled_row(event_id="A5", geo_precision="9"),
+        acled_row(event_id="A1"),
+        acled_row(event_id="A7", time_precision=""),
+    ])
+    report = import_dataset(source, format="acled", name="acled_bad")
+    assert report.rows_read == 7 and report.imported == 1
+    assert [(r.row, r.field) for r in report.rejected] == [
+        (2, "latitude"), (3, "longitude"), (4, "event_date"), (5, "geo_precision"), (6, "id"), (7, "time_precision"),
+    ]
+    assert "96.5 is out of range" in report.rejected[0].reason
+    assert "duplicate id 'acled_bad:A1'" in report.rejected[4].reason
+    text = str(report)
+    assert "read 7 rows, imported 1, rejected 6" in text and "row 4: event_date" in text
+    assert [e["id"] for e in stored(imports_dir, "acled_bad")] == ["acled_bad:A1"]
+
+
+# ----------------------------------------------------------------------------- UCDP
+
+
+UCDP_COLUMNS = ["id", "date_start", "date_end", "latitude", "longitude", "where_prec", "where_coordinates",
+                "side_a", "side_b", "best", "source_article", "country", "type_of_violence"]
+
+
+def test_ucdp_where_prec_dates_and_actors(tmp_path, imports_dir):
+    source = write_csv(tmp_path / "ged.csv", UCDP_COLUMNS, [
+        ["401", "2021-08-14", "2021-08-15", "36.7", "68.9", "1", "Kunduz town", "Government of Afghanistan",
+         "Taleban", "12", "Reuters,2021-08-15,Kunduz falls", "Afghanistan", "1"],
+        ["402", "2021-08-16", "2021-08-16", "33.0", "65.0", "6", "Afghanistan", "Taleban", "Civilians", "3",
+         "", "Afghanistan", "3"],
+        ["403", "2021-08-20", "2021-08-19", "36.7", "68.9", "1", "Kunduz town", "A", "B", "1", "x",
+         "Afghanistan", "1"],
+    ])
+    report = import_dataset(source, format="auto", name="ged")
+    assert report.format == "ucdp" and report.imported == 2
+    assert [(r.row, r.field) for r in report.rejected] == [(3, "date_end")]
+    assert "start 2021-08-20 is after end 2021-08-19" in report.rejected[0].reason
+    town, country = stored(imports_dir, "ged")
+    assert town["id"] == "ged:401" and town["actors"] == ["Government of Afghanistan", "Taleban"]
+    assert (town["date_precision"], town["date_start"], town["date_end"]) == ("range", "2021-08-14", "2021-08-15")
+    assert town["sources"][0]["quote"] == "Reuters,2021-08-15,Kunduz falls"
+    assert town["category"] == "armed_conflict" and town["location_precision"] == "city"
+    assert (country["location_precision"], country["uncertainty_km"]) == ("country", 300.0)
+    assert country["category"] == "attack" and country["date_precision"] == "day"
+
+
+def test_ucdp_without_where_prec_infers_precision_from_the_place_name(tmp_path, imports_dir):
+    columns = [c for c in UCDP_COLUMNS if c not in ("where_prec", "id")]
+    source = write_csv(tmp_path / "ged.csv", columns, [
+        ["2020-01-01", "2020-01-01", "33.0", "65.0", "Afghanistan", "A", "B", "1", "s", "Afghanistan", "State"],
+        ["2020-01-02", "2020-01-02", "35.75", "69.0", "Baghlan province", "A", "B", "1", "s", "Afghanistan", "State"],
+        ["2020-01-03", "2020-01-03", "35.9", "64.3", "Almar district", "A", "B", "1", "s", "Afghanistan", "State"],
+        ["2020-01-04", "2020-01-04", "31.6", "65.0", "Hutal (Maywand) town", "A", "B", "1", "s", "Afghanistan", "State"],
+    ])
+    import_dataset(source, format="ucdp", name="ged_noprec")
+    events = stored(imports_dir, "ged_noprec")
+    assert [e["id"] for e in events] == [f"ged_noprec:{n}" for n in (1, 2, 3, 4)]  # row numbers
+    assert [e["location_precision"] for e in events] == ["country", "province", "city", "city"]
+    assert "country-level aggregate" in events[0]["location_note"]
+    assert all("where_prec absent" in e["date_note"] for e in events)
+    assert events[2]["uncertainty_km"] > events[3]["uncertainty_km"]
+
+
+@pytest.mark.skipif(not REAL_UCDP.exists(), reason=f"real UCDP sample not present at {REAL_UCDP}")
+def test_real_ucdp_sample(imports_dir):
+    report = import_dataset(REAL_UCDP, format="auto", name="ucdp_afg_2020")
+    assert report.format == "ucdp"
+    assert report.rows_read == 3317
+    assert report.imported + len(report.rejected) == 3317
+    frame = load_imported_datasets()["ucdp_afg_2020"]
+    country_level = frame[frame["place"] == "Afghanistan"]
+    assert len(country_level) == 12
+    assert set(country_level["location_precision"]) == {"country"}
+    assert (frame.loc[frame["place"] != "Afghanistan", "location_precision"] != "country").all()
+    # The README's sanity row: Babaji village, 2020-10-10, best 200.
+    babaji = frame[frame["place"].str.startswith("Babaji") & (frame["date_start"] == "2020-10-10")]
+    assert list(babaji["best"]) == ["200"]
+    # Source text kept exactly, including the embedded quotes and newlines some rows have.
+    assert frame["sources"].map(lambda s: "\n" in s[0]["quote"]).any()
+
+
+# ----------------------------------------------------------------------------- generic CSV and GeoJSON
+
+
+def test_generic_csv_guesses_columns_and_accepts_named_ones(tmp_path, imports_dir):
+    source = write_csv(tmp_path / "events.csv", ["Latitude", "lng", "when", "headline", "category", "notes"], [
+        ["38.56", "68.78", "2021-09-01", "CSTO drill", "military_exercise", "Drill near Dushanbe"],
+        ["37.0", "69.0", "2021-09-02", "Talks", "not-a-category", ""],
+    ])
+    assert guess_columns(["Latitude", "lng", "when"])["lat"] == "Latitude"
+    with pytest.raises(DatasetImportError, match=r"events\.csv: no date column found"):
+        import_dataset(source, format="csv", name="generic")
+    report = import_dataset(source, format="csv", name="generic", columns={"date": "when", "title": "headline"})
+    assert report.imported == 2
+    drill, talks = stored(imports_dir, "generic")
+    assert (drill["title"], drill["category"], drill["country"]) == ("CSTO drill", "military_exercise", "TJK")
+    assert drill["sources"][0]["quote"] == "Drill near Dushanbe"
+    assert talks["category"] == "other" and talks["source_category"] == "not-a-category"
+
+
+def test_generic_csv_named_column_missing_is_an_error(tmp_path, imports_dir):
+    source = write_csv(tmp_path / "events.csv", ["lat", "lon", "date"], [["38.5", "68.7", "2021-09-01"]])
+    with pytest.raises(DatasetImportError, match=r"missing column 'headline' given for title"):
+        import_dataset(source, format="csv", name="generic", columns={"title": "headline"})
+
+
+def test_geojson_keeps_schema_features_and_maps_others(tmp_path, imports_dir):
+    ours = {
+        "id": "kept-1", "title": "Already ours", "category": "diplomacy", "date_start": "2021-07-08",
+        "date_end": "2021-07-08", "date_precision": "day", "date_basis": "explicit", "place": "Moscow",
+        "country": "RUS", "location_precision": "city", "uncertainty_km": 5, "actors": ["Taliban"],
+        "sources": [{"citation": "x", "quote": "y"}], "review_status": "reviewed",
+    }
+    collection = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [37.6, 55.75]}, "properties": ours},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [69.2, 34.5]},
+         "properties": {"name": "Kabul event", "date": "2021-08-15", "id": 7, "actors": ["Taliban", "Russia"]}},
+        {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}, "properties": {}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [69.2, 134.5]}, "properties": {"date": "2021-08-15"}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [69.2, 34.5]}, "properties": {"date": "soon"}},
+    ]}
+    source = tmp_path / "points.geojson"
+    source.write_text(json.dumps(collection), encoding="utf-8")
+    report = import_dataset(source, format="auto", name="points")
+    assert report.format == "geojson" and report.rows_read == 5 and report.imported == 2
+    assert [(r.row, r.field) for r in report.rejected] == [(3, "geometry"), (4, "geometry"), (5, "date")]
+    kept, mapped = stored(imports_dir, "points")
+    assert kept == ours
+    assert (mapped["id"], mapped["title"], mapped["actors"]) == ("points:7", "Kabul event", ["Taliban", "Russia"])
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(("content", "pattern"), [
+    (b"", r"bad\.csv: the file is empty"),
+    (b"lat,lon,date\n", r"bad\.csv: no valid rows to import \(read 0\)"),
+    (b'lat,lon,date\n1,2,"2021-01-01\n', r"bad\.csv: malformed CSV"),
+    ("lat,lon,date,title\n36.7,68.8,2021-01-01,Kundūz\n".encode("cp1252", errors="replace") + b"\xe9\xff\n",
+     r"bad\.csv: not UTF-8 text \(byte 0x"),
+    (b"lat,lon,date\n36.7,68.8,someday\n36.7,68.8,\n", r"bad\.csv: no valid rows.*row 1: date: cannot read date 'someday'"),
+])
+def test_bad_csv_files_give_one_clear_error(tmp_path, imports_dir, content, pattern):
+    source = tmp_path / "bad.csv"
+    source.write_bytes(content)
+    with pytest.raises(DatasetImportError, match=pattern) as caught:
+        import_dataset(source, format="csv", name="bad")
+    assert "\n" not in str(caught.value)
+    assert not (imports_dir / "bad.geojson").exists()
+
+
+def test_rows_with_the_wrong_number_of_fields_are_rejected(tmp_path, imports_dir):
+    source = tmp_path / "ragged.csv"
+    source.write_text("lat,lon,date\n36.7,68.8,2021-01-01\n36.7,68.8,2021-01-02,extra\n36.7\n"
+                      '36.7,68.8,"2021-01-04"\n', encoding="utf-8")
+    report = import_dataset(source, format="csv", name="ragged")
+    assert report.imported == 2
+    assert [(r.row, r.field, r.reason) for r in report.rejected] == [
+        (2, "(row)", "has 4 fields; the header has 3"), (3, "(row)", "has 1 fields; the header has 3"),
+    ]
+
+
+def test_renamed_acled_column_is_named_in_the_error(tmp_path, imports_dir):
+    header = ["lat" if c == "latitude" else c for c in ACLED_COLUMNS]
+    source = write_csv(tmp_path / "acled.csv", header, [acled_row()])
+    with pytest.raises(DatasetImportError, match=r"acled\.csv: missing column 'latitude' for the ACLED format"):
+        import_dataset(source, format="acled", name="acled")
+
+
+@pytest.mark.parametrize(("content", "pattern"), [
+    (b'{"type": "FeatureCollection", "features": [', r"bad\.geojson: malformed JSON at line 1"),
+    (b'{"type": "Feature"}', r"bad\.geojson: not a GeoJSON FeatureCollection"),
+    (b'{"type": "FeatureCollection", "features": {}}', r"'features' is not a list"),
+])
+def test_bad_geojson_files(tmp_path, imports_dir, content, pattern):
+    source = tmp_path / "bad.geojson"
+    source.write_bytes(content)
+    with pytest.raises(DatasetImportError, match=pattern):
+        import_dataset(source, format="geojson", name="bad")
+
+
+def test_size_limit_and_names(tmp_path, imports_dir):
+    source = write_csv(tmp_path / "acled.csv", ACLED_COLUMNS, [acled_row()])
+    with pytest.raises(DatasetImportError, match=r"over the 0\.0 MB import limit"):
+        import_dataset(source, format="acled", name="acled", max_bytes=10)
+    for bad_name in ("../evil", "Upper", "", "a" * 41, "-lead", "x/y", "name.geojson"):
+        with pytest.raises(DatasetImportError, match="is not allowed"):
+            import_dataset(source, format="acled", name=bad_name)
+    with pytest.raises(DatasetImportError, match="unknown format"):
+        import_dataset(source, format="xlsx", name="ok")
+    with pytest.raises(DatasetImportError, match=r"missing\.csv: cannot read"):
+        import_dataset(tmp_path / "missing.csv", name="ok")
+    assert not imports_dir.exists() or list(imports_dir.iterdir()) == []
+
+
+def test_a_failed_reimport_leaves_the_existing_file_byte_identical(tmp_path, imports_dir):
+    good = write_csv(tmp_path / "good.csv", ACLED_COLUMNS, [acled_row()])
+    import_dataset(good, format="acled", name="stable")
+    target = imports_dir / "stable.geojson"
+    before = target.read_bytes()
+    bad_files = {
+        "bad_rows.csv": write_csv(tmp_path / "bad_rows.csv", ACLED_COLUMNS, [acled_row(lat="100")]).read_bytes(),
+        "not_utf8.csv": b"event_date\n\xff\xfe\n",
+        "empty.csv": b"",
+    }
+    for label, content in bad_files.items():
+        with pytest.raises(DatasetImportError, match=label.replace(".", r"\.")):
+            import_dataset(content, format="acled", name="stable", source_label=label)
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in imports_dir.iterdir()) == ["stable.geojson"]  # no temp files left
+
+
+def test_an_import_from_uploaded_bytes_names_the_upload_only_in_messages(tmp_path, imports_dir):
+    content = write_csv(tmp_path / "x.csv", ACLED_COLUMNS, [acled_row()]).read_bytes()
+    report = import_dataset(content, format="auto", name="upload", source_label="../../etc/passwd")
+    assert report.path == imports_dir / "upload.geojson"
+    assert sorted(p.name for p in imports_dir.iterdir()) == ["upload.geojson"]
+    assert report.source == "../../etc/passwd"
+
+
+# ----------------------------------------------------------------------------- hostile text
+
+
+def test_hostile_strings_are_stored_exactly(tmp_path, imports_dir):
+    source = write_hostile_acled_csv(tmp_path / "hostile.csv")
+    report = import_dataset(source, format="acled", name="hostile")
+    rows = hostile_rows()
+    assert report.imported == len(rows) and report.rejected == []
+    events = stored(imports_dir, "hostile")
+    for row, event in zip(rows, events):
+        assert event["summary"] == row["notes"]
+        assert event["actors"] == [row["actor1"], row["actor2"]]
+        assert event["sources"][0]["quote"] == row["notes"]
+        assert event["sources"][0]["citation"].endswith("; source: " + row["source"])
+        assert event["place"] == f"{row['location']}, {row['admin1']}"
+        assert event["fatalities"] == row["fatalities"]
+        assert event["title"].startswith(row["sub_event_type"] + ": ")
+        assert event["country"] == "AFG"  # the hostile name is not a country: found from the point
+    assert {e["summary"] for e in events} == set(HOSTILE_STRINGS)
+
+
+# ----------------------------------------------------------------------------- loading and filtering
+
+
+def test_load_imported_datasets_is_cached_and_filters_like_curated_events(tmp_path, imports_dir):
+    assert load_imported_datasets() == {}
+    source = write_csv(tmp_path / "acled.csv", ACLED_COLUMNS, [
+        acled_row(event_id="A1", date="2021-08-03"), acled_row(event_id="A2", date="2021-09-10"),
+    ])
+    import_dataset(source, format="acled", name="one")
+    (imports_dir / "broken.geojson").write_text("{not json", encoding="utf-8")
+    errors: list[str] = []
+    first = load_imported_datasets(errors=errors)
+    assert list(first) == ["one"] and len(errors) == 1 and "broken.geojson" in errors[0]
+    assert load_imported_datasets()["one"] is first["one"]  # cached: same object
+    expected = prepare_events(read_events_file(imports_dir / "one.geojson"))
+    pd.testing.assert_frame_equal(first["one"][expected.columns], expected)
+    view = ViewState(start=pd.Timestamp("2021-09-01").date(), end=pd.Timestamp("2021-09-30").date())
+    assert list(filter_events(first["one"], view)["id"]) == ["one:A2"]
+    import_dataset(write_csv(tmp_path / "b.csv", ACLED_COLUMNS, [acled_row(event_id="B1")]), format="acled",
+                   name="one")
+    assert list(load_imported_datasets()["one"]["id"]) == ["one:B1"]  # file changed: reloaded
+
+
+def test_detect_format(tmp_path):
+    acled = write_csv(tmp_path / "a.csv", ACLED_COLUMNS, [acled_row()])
+    ucdp = write_csv(tmp_path / "u.csv", UCDP_COLUMNS, [])
+    other = write_csv(tmp_path / "o.csv", ["lat", "lon", "date"], [])
+    assert [detect_format(p) for p in (acled, ucdp, other)] == ["acled", "ucdp", "csv"]
+    assert detect_format(b'  {"type": "FeatureCollection"}') == "geojson"
+
+
+def test_command_line(tmp_path, imports_dir, capsys):
+    source = write_csv(tmp_path / "acled.csv", ACLED_COLUMNS, [acled_row(), acled_row(event_id="X", lat="-91")])
+    assert main([str(source), "--name", "cli"]) == 0
+    out = capsys.readouterr().out
+    assert "read 2 rows, imported 1, rejected 1" in out and "row 2: latitude" in out
+    assert main([str(source), "--name", "Bad Name"]) == 1
+    assert "is not allowed" in capsys.readouterr().err
+    generic = write_csv(tmp_path / "g.csv", ["a", "b", "c"], [["36.7", "68.8", "2021-01-01"]])
+    assert main([str(generic), "--name", "g", "--format", "csv", "--lat-column", "a", "--lon-column", "b",
+                 "--date-column", "c"]) == 0
+    assert (imports_dir / "g.geojson").exists()
