@@ -78,7 +78,7 @@ class Candidate:
 # --- sentences ----------------------------------------------------------------------------
 
 _ABBREVIATIONS = {"aug", "sept", "sep", "oct", "nov", "dec", "jan", "feb", "mar", "apr", "jun", "jul", "gen",
-                  "amb", "mr", "mrs", "ms", "dr", "st", "col", "lt", "sgt", "prof", "no", "vs", "e.g", "i.e",
+                  "amb", "mr", "mrs", "ms", "dr", "st", "col", "lt", "sgt", "prof", "vs", "e.g", "i.e",
                   "u.s", "u.n", "u.k", "jr", "sr", "gov", "sen", "rep", "maj", "capt", "adm"}
 _BOUNDARY = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 

@@ -1,0 +1,255 @@
+"""Accepting and rejecting candidate events.
+
+Accepting appends events to the curated file (geodata/events.geojson) without touching
+anything already there: the new file is written next to the old one, validated whole with
+dashboard.events.read_events_file, and only then renamed over it, after a backup copy
+(``events.geojson.bak``). A new article is registered in seeds/articles.json the same way.
+If anything fails, every file is left byte-for-byte as it was.
+
+An analyst's accept means "I read the quote and the date, place and category are right",
+so accepted events are stored with ``review_status: "reviewed"``. Their quote and the
+extractor's date/place notes stay; the ``extraction`` working notes are dropped.
+
+Existing files keep their byte layout: the curated file is re-serialised with the layout
+it already has (detected by re-serialising it and comparing bytes), so existing features
+are unchanged byte-for-byte and the new ones follow in the same style.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from dashboard.events import ARTICLES_PATH, EVENTS_PATH, ROOT, EventValidationError, read_events_file
+
+CANDIDATES_DIR = ROOT / "geodata" / "candidates"
+ACCEPTED_STATUS = "reviewed"
+
+
+class ReviewError(ValueError):
+    """Accept/reject could not be done; nothing was changed. The message is one line."""
+
+
+# --- layouts ------------------------------------------------------------------------------
+
+
+def _one_feature_per_line(collection: dict) -> str:
+    """The layout of geodata/build_layers.py's write_collection: small diffs, stable bytes."""
+    lines = [json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in collection["features"]]
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def _indented(indent: int, ascii_only: bool = False) -> Callable[[object], str]:
+    return lambda value: json.dumps(value, ensure_ascii=ascii_only, indent=indent) + "\n"
+
+
+_LAYOUTS: list[Callable[[object], str]] = [
+    _one_feature_per_line,
+    *(_indented(n) for n in (1, 2, 4)),
+    *(_indented(n, ascii_only=True) for n in (1, 2, 4)),
+]
+
+
+def _layout_of(text: str, value: object, path: Path) -> Callable[[object], str]:
+    """The serialiser that reproduces ``text`` exactly, so rewriting changes nothing else."""
+    for layout in _LAYOUTS:
+        try:
+            if layout(value) == text:
+                return layout
+        except (KeyError, TypeError):
+            continue
+    raise ReviewError(f"{path}: its layout is not one this tool can rewrite without reformatting it; "
+                      "regenerate it with its build script first")
+
+
+# --- files --------------------------------------------------------------------------------
+
+
+def _read_json(path: Path, what: str) -> tuple[str, object]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        return text, json.loads(text)
+    except FileNotFoundError:
+        raise ReviewError(f"{what} {path} does not exist") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ReviewError(f"{what} {path} cannot be read: {error}") from None
+
+
+def _temporary_copy(path: Path, text: str) -> Path:
+    """Write ``text`` to a new hidden file in ``path``'s folder (same file system: atomic rename)."""
+    handle, name = tempfile.mkstemp(dir=Path(path).parent, prefix=f".{Path(path).name}.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        file.write(text)
+    return Path(name)
+
+
+def _replace_atomically(path: Path, text: str) -> None:
+    temporary = _temporary_copy(path, text)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def load_candidates(path: Path) -> dict:
+    """A candidates FeatureCollection as written by dashboard.ingest (checked for shape only)."""
+    _text, collection = _read_json(Path(path), "candidates file")
+    if not isinstance(collection, dict) or not isinstance(collection.get("features"), list):
+        raise ReviewError(f"candidates file {path} is not a GeoJSON FeatureCollection")
+    return collection
+
+
+def _one_line(error: EventValidationError, temporary: Path, real: Path) -> str:
+    first = error.problems[0].replace(str(temporary), str(real))
+    more = len(error.problems) - 1
+    return first + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+
+
+# --- accept and reject --------------------------------------------------------------------
+
+
+def accepted_feature(candidate: dict) -> dict:
+    """The curated form of an accepted candidate: reviewed, without the extractor's working notes."""
+    properties = {key: value for key, value in candidate["properties"].items() if key != "extraction"}
+    properties["review_status"] = ACCEPTED_STATUS
+    return {"type": "Feature", "properties": properties, "geometry": candidate["geometry"]}
+
+
+def _select(collection: dict, ids: Iterable[str], path: Path) -> list[dict]:
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        raise ReviewError("no event ids given")
+    by_id = {(f.get("properties") or {}).get("id"): f for f in collection["features"]}
+    missing = [event_id for event_id in wanted if event_id not in by_id]
+    if missing:
+        raise ReviewError(f"{path} has no candidate {missing[0]!r}")
+    return [by_id[event_id] for event_id in wanted]
+
+
+def _build_events_module():
+    """geodata/build_events.py, which turns events_source.json into events.geojson."""
+    spec = importlib.util.spec_from_file_location("build_events", ROOT / "geodata" / "build_events.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def accept_events(
+    candidates_path: Path,
+    ids: Iterable[str],
+    *,
+    events_path: Path = EVENTS_PATH,
+    articles_path: Path = ARTICLES_PATH,
+) -> list[str]:
+    """Add the chosen candidates to the curated events; return their ids.
+
+    The curated events are generated: geodata/build_events.py builds events.geojson from
+    the human-edited events_source.json next to it. When that source file exists, the
+    accepted events are appended to it and events.geojson is rebuilt with the same script,
+    so ``build_events.py --check`` keeps passing (the build sorts by date, so new events
+    land in date order; existing features keep their exact bytes). Without a source file,
+    the events are appended to events.geojson itself.
+
+    The accepted candidates leave the candidates file. Raises ReviewError (and changes
+    nothing) if an id is unknown or the resulting events would not validate.
+    """
+    candidates_path, events_path, articles_path = Path(candidates_path), Path(events_path), Path(articles_path)
+    candidates = load_candidates(candidates_path)
+    chosen = _select(candidates, ids, candidates_path)
+    accepted = [accepted_feature(f) for f in chosen]
+
+    # Final path -> new text, in the order of renaming: the articles first, so that the
+    # events never cite an article that is not registered.
+    new_files: dict[Path, str] = {}
+    articles_text, articles = _read_json(articles_path, "articles file")
+    if not isinstance(articles, list):
+        raise ReviewError(f"articles file {articles_path} is not a list of article records")
+    article_ids = {record.get("id") for record in articles if isinstance(record, dict)}
+    record = candidates.get("article")
+    cited = {s.get("article") for f in accepted for s in f["properties"].get("sources") or []}
+    if isinstance(record, dict) and record.get("id") in cited and record.get("id") not in article_ids:
+        new_files[articles_path] = _layout_of(articles_text, articles, articles_path)([*articles, record])
+        article_ids.add(record["id"])
+
+    events_text, events = _read_json(events_path, "events file")
+    source_path = events_path.with_name("events_source.json")
+    if source_path.is_file():
+        new_files.update(_rebuilt_from_source(source_path, events_path, events_text, accepted))
+    else:
+        events_layout = _layout_of(events_text, events, events_path)
+        new_files[events_path] = events_layout({**events, "features": [*events["features"], *accepted]})
+
+    _commit(new_files, validate=lambda temporaries: _validate(temporaries[events_path], events_path, article_ids))
+    _remove_candidates(candidates_path, candidates, {f["properties"]["id"] for f in chosen})
+    return [f["properties"]["id"] for f in chosen]
+
+
+def _rebuilt_from_source(source_path: Path, events_path: Path, events_text: str, accepted: list[dict]) -> dict:
+    """New texts of events_source.json (events appended) and of events.geojson (rebuilt)."""
+    build = _build_events_module()
+    places_path = events_path.parent / "context" / "places.geojson"
+    source_text, source = _read_json(source_path, "events source")
+    try:
+        current = build.render(build.build_collection(source_path, places_path))
+    except build.BuildError as error:
+        raise ReviewError(error.problems[0]) from None
+    if current != events_text:
+        raise ReviewError(f"{events_path} is out of date with {source_path.name}; "
+                          "run python geodata/build_events.py first")
+    events_list = source["events"] if isinstance(source, dict) else source
+    new_events = [*events_list, *(f["properties"] for f in accepted)]
+    new_source = {**source, "events": new_events} if isinstance(source, dict) else new_events
+    new_source_text = _layout_of(source_text, source, source_path)(new_source)
+    temporary = _temporary_copy(source_path, new_source_text)
+    try:
+        rebuilt = build.render(build.build_collection(temporary, places_path))
+    except build.BuildError as error:
+        raise ReviewError(error.problems[0].replace(str(temporary), str(source_path))) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+    return {source_path: new_source_text, events_path: rebuilt}
+
+
+def _validate(temporary: Path, real: Path, article_ids: set[str]) -> None:
+    try:
+        read_events_file(temporary, article_ids=article_ids)
+    except EventValidationError as error:
+        raise ReviewError(_one_line(error, temporary, real)) from None
+
+
+def _commit(new_files: dict[Path, str], validate: Callable[[dict[Path, Path]], None]) -> None:
+    """Write every new text beside its file, validate, back the old files up, then rename
+    in the order given."""
+    temporaries: dict[Path, Path] = {}
+    try:
+        for path, text in new_files.items():
+            temporaries[path] = _temporary_copy(path, text)
+        validate(temporaries)
+        for path in new_files:
+            shutil.copy2(path, path.with_name(path.name + ".bak"))
+        for path in new_files:
+            os.replace(temporaries[path], path)
+    finally:
+        for temporary in temporaries.values():
+            temporary.unlink(missing_ok=True)
+
+
+def reject_events(candidates_path: Path, ids: Iterable[str]) -> list[str]:
+    """Remove the chosen candidates from the candidates file; return their ids."""
+    candidates_path = Path(candidates_path)
+    candidates = load_candidates(candidates_path)
+    chosen = _select(candidates, ids, candidates_path)
+    removed = {f["properties"]["id"] for f in chosen}
+    _remove_candidates(candidates_path, candidates, removed)
+    return [f["properties"]["id"] for f in chosen]
+
+
+def _remove_candidates(path: Path, candidates: dict, ids: set[str]) -> None:
+    remaining = [f for f in candidates["features"] if (f.get("properties") or {}).get("id") not in ids]
+    _replace_atomically(path, json.dumps({**candidates, "features": remaining}, ensure_ascii=False, indent=1) + "\n")

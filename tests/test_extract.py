@@ -1,0 +1,245 @@
+"""Date resolution, place matching and candidate building, on short texts written here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dashboard.extract import (
+    candidate_feature,
+    extract_candidates,
+    find_dates,
+    guess_actors,
+    guess_category,
+    make_title,
+    split_sentences,
+)
+from dashboard.events import CATEGORIES, validate_feature_collection
+from dashboard.gazetteer import Place, load_gazetteer, spelling_variants
+
+# Tuesday 7 September 2021.
+PUBLISHED = date(2021, 9, 7)
+
+
+def only_date(sentence: str, published: date = PUBLISHED, **options):
+    mentions = find_dates(sentence, published, **options)
+    assert len(mentions) == 1, mentions
+    mention = mentions[0]
+    return mention.date_start, mention.date_end, mention.precision, mention.basis
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("On Aug. 3, 1995, the plane landed.", (date(1995, 8, 3), date(1995, 8, 3), "day", "explicit")),
+        ("talks on May 28, 2019 in Moscow", (date(2019, 5, 28), date(2019, 5, 28), "day", "explicit")),
+        ("published August 17th, 2021", (date(2021, 8, 17), date(2021, 8, 17), "day", "explicit")),
+        ("shut in 2015, it was", (date(2015, 1, 1), date(2015, 12, 31), "year", "explicit")),
+        ("In November 2018, a delegation", (date(2018, 11, 1), date(2018, 11, 30), "month", "explicit")),
+        ("the war of 1979–1989", (date(1979, 1, 1), date(1989, 12, 31), "range", "explicit")),
+        ("between 1979 and 1989", (date(1979, 1, 1), date(1989, 12, 31), "range", "explicit")),
+        ("in the 1990s when", (date(1990, 1, 1), date(1999, 12, 31), "range", "explicit")),
+    ],
+)
+def test_absolute_dates_with_their_year(sentence, expected):
+    assert only_date(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A month without a year: the most recent such month not after publication.
+        ("in August, the Taliban", (date(2021, 8, 1), date(2021, 8, 31), "month", "relative")),
+        ("in October, the Taliban", (date(2020, 10, 1), date(2020, 10, 31), "month", "relative")),
+        ("in September, the Taliban", (date(2021, 9, 1), date(2021, 9, 30), "month", "relative")),
+        ("On August 25, Zhirnov said", (date(2021, 8, 25), date(2021, 8, 25), "day", "relative")),
+        ("drills September 7-9 in", (date(2021, 9, 7), date(2021, 9, 9), "range", "relative")),
+        ("drills from September 7 to 9 under", (date(2021, 9, 7), date(2021, 9, 9), "range", "relative")),
+        ("Since April, Russia has", (date(2021, 4, 1), PUBLISHED, "range", "relative")),
+        ("In early July, the visitors", (date(2021, 7, 1), date(2021, 7, 10), "range", "inferred")),
+        ("in mid-August", (date(2021, 8, 11), date(2021, 8, 20), "range", "inferred")),
+    ],
+)
+def test_month_and_day_without_year(sentence, expected):
+    assert only_date(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Published on a Tuesday: last Wednesday is 1 Sep, this Monday 6 Sep, yesterday 6 Sep.
+        ("the visit last Wednesday was", (date(2021, 9, 1), date(2021, 9, 1), "day", "relative")),
+        ("told reporters this Monday that", (date(2021, 9, 6), date(2021, 9, 6), "day", "relative")),
+        ("a statement on Friday said", (date(2021, 9, 3), date(2021, 9, 3), "day", "relative")),
+        ("last Tuesday", (date(2021, 8, 31), date(2021, 8, 31), "day", "relative")),
+        ("Yesterday the envoy", (date(2021, 9, 6), date(2021, 9, 6), "day", "relative")),
+        ("Last week the movement", (date(2021, 8, 30), date(2021, 9, 5), "range", "inferred")),
+        ("an interview last month with", (date(2021, 8, 1), date(2021, 8, 31), "month", "relative")),
+        ("visits this year alone", (date(2021, 1, 1), date(2021, 12, 31), "year", "relative")),
+        ("20 years ago, when", (date(2001, 1, 1), date(2001, 12, 31), "year", "relative")),
+        ("in recent days", (date(2021, 8, 31), PUBLISHED, "range", "inferred")),
+        ("A day after the Taliban’s takeover of the Afghan capital, the envoy",
+         (date(2021, 8, 16), date(2021, 8, 16), "day", "inferred")),
+        ("Days after the fall of Kabul, a general", (date(2021, 8, 16), date(2021, 8, 22), "range", "inferred")),
+        ("just days before the Taliban entered Kabul,", (date(2021, 8, 8), date(2021, 8, 14), "range", "inferred")),
+    ],
+)
+def test_relative_dates_resolved_against_publication(sentence, expected):
+    assert only_date(sentence) == expected
+
+
+def test_relative_and_inferred_dates_explain_themselves():
+    for sentence in ("last Wednesday", "Last week", "in August", "A day after the fall of Kabul"):
+        mention = find_dates(sentence, PUBLISHED)[0]
+        assert mention.note, sentence
+
+
+def test_weekday_when_publication_day_is_that_weekday():
+    wednesday = date(2021, 10, 27)
+    assert only_date("last Wednesday", wednesday)[:2] == (date(2021, 10, 20), date(2021, 10, 20))
+    assert only_date("on Wednesday", wednesday)[:2] == (wednesday, wednesday)
+
+
+def test_month_known_publication_gives_honest_span():
+    # Published some day in July 2021: "this Monday" could be any Monday of July.
+    start, end, precision, basis = only_date("this Monday", date(2021, 7, 1), published_until=date(2021, 7, 31))
+    assert (start, end, precision, basis) == (date(2021, 6, 28), date(2021, 7, 26), "range", "inferred")
+    # An explicit date does not depend on the publication day and stays a day.
+    assert only_date("on Friday, July 9 for", date(2021, 7, 1), published_until=date(2021, 7, 31))[:3] == (
+        date(2021, 7, 9), date(2021, 7, 9), "day")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "90% of the world’s heroin",
+        "the 7,000 Russian troops stationed",
+        "just 20 kilometers from the border",
+        "more than 1,300 kilometers long",
+        "Russia may not like it",
+        "over 10,000 fighters in 2,000 places",
+        "the rally in 2030 will",  # after publication
+        "what will happen tomorrow",
+    ],
+)
+def test_numbers_and_words_that_are_not_dates(sentence):
+    assert find_dates(sentence, PUBLISHED) == []
+
+
+def test_two_dates_in_one_sentence():
+    mentions = find_dates("An August 27 article described Khan’s August 26 phone call", PUBLISHED)
+    assert [(m.date_start.day, m.text) for m in mentions] == [(27, "August 27"), (26, "August 26")]
+
+
+# --- places -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+@pytest.mark.parametrize(
+    ("written", "place"),
+    [
+        ("Kharb-Maydon", "Kharb-Maydon"), ("Harb-Maidon", "Kharb-Maydon"), ("Kharb-Maidon", "Kharb-Maydon"),
+        ("Kharbmaidon", "Kharb-Maydon"), ("Harb Maydon", "Kharb-Maydon"),
+        ("Bokhtar", "Bokhtar"), ("Qurghonteppa", "Bokhtar"), ("Kurgan-Tyube", "Bokhtar"), ("Kurgan-Tube", "Bokhtar"),
+        ("Panjshir", "Panjshir"), ("Panjsher", "Panjshir"), ("Panjshir Valley", "Panjshir"),
+        ("Termez", "Termez"), ("Tirmiz", "Termez"), ("Kunduz", "Kunduz"), ("Kondoz", "Kunduz"),
+        ("Kandahār", "Kandahar"), ("KABUL", "Kabul"), ("Mazar-e Sharif", "Mazar-i-Sharif"),
+    ],
+)
+def test_spellings_and_aliases_find_the_place(gazetteer, written, place):
+    matches = gazetteer.find(f"Troops gathered near {written}, officials said.")
+    assert [(m.place.name, m.text) for m in matches] == [(place, written)]
+
+
+def test_transliteration_rules_generate_variants():
+    assert {"harb-maidon", "kharbmaidon", "kharb maydon"} <= spelling_variants("Kharb-Maydon")
+    assert "panjsher" in spelling_variants("Panjshir")
+    assert "kurgan-tube" in spelling_variants("Kurgan-Tyube")
+
+
+def test_matches_whole_words_only(gazetteer):
+    assert gazetteer.find("Dohaville and Kabulistan and Iranians") == []
+
+
+@pytest.mark.parametrize(("adjective", "country"), [("Afghan", "Afghanistan"), ("Tajik", "Tajikistan")])
+def test_adjectives_point_at_their_country(gazetteer, adjective, country):
+    best = gazetteer.best(gazetteer.find(f"The {adjective} border was quiet."))
+    assert (best.place.name, best.place.location_precision, best.adjective) == (country, "country", True)
+
+
+def test_russian_is_only_a_fallback(gazetteer):
+    assert gazetteer.best(gazetteer.find("Russian troops drilled.")).place.name == "Russia"
+    assert gazetteer.best(gazetteer.find("Russian troops drilled in Tajikistan.")).place.name == "Tajikistan"
+
+
+def test_most_specific_place_after_a_preposition_wins(gazetteer):
+    best = gazetteer.best(gazetteer.find("Moscow says troops in Tajikistan drilled at Kharb-Maidon."))
+    assert best.place.name == "Kharb-Maydon"
+    # "Moscow-led" describes the bloc, it is not where the drills are.
+    best = gazetteer.best(gazetteer.find("drills in Kyrgyzstan under the Moscow-led bloc"))
+    assert best.place.name == "Kyrgyzstan"
+
+
+# --- sentences and candidates ---------------------------------------------------------------
+
+
+def test_sentences_are_exact_substrings_and_respect_abbreviations():
+    text = "On Aug. 3, 1995, Gen. Ivanov left the U.S. embassy. He said “no.” Then he went home.\nNew line"
+    sentences = [text[a:b] for a, b in split_sentences(text)]
+    assert sentences == ["On Aug. 3, 1995, Gen. Ivanov left the U.S. embassy.", "He said “no.”",
+                         "Then he went home.", "New line"]
+
+
+ARTICLE = (
+    "Russia held military exercises at Kharb-Maidon in Tajikistan last week. "
+    "The weather was fine. "
+    "On Aug. 3, 1995, Taliban forces intercepted a Russian plane and forced it to land at Kandahar. "
+    "Nothing happened in 2015 anywhere."
+)
+
+
+def test_candidates_need_a_date_and_a_place(gazetteer):
+    candidates = extract_candidates(ARTICLE, PUBLISHED, gazetteer)
+    assert [(c.place.place.name, c.date.date_start) for c in candidates] == [
+        ("Kharb-Maydon", date(2021, 8, 30)), ("Kandahar", date(1995, 8, 3))]
+    drills, plane = candidates
+    assert drills.category == "military_exercise" and plane.category == "attack"
+    assert {"Russia", "Tajikistan"} <= set(drills.actors) and {"Taliban", "Russia"} <= set(plane.actors)
+
+
+def test_candidate_feature_is_a_valid_unreviewed_event(gazetteer):
+    features = [candidate_feature(c, "new-article") for c in extract_candidates(ARTICLE, PUBLISHED, gazetteer)]
+    events = validate_feature_collection({"type": "FeatureCollection", "features": features}, source_name="t")
+    drills = events[0]
+    assert drills.review_status == "unreviewed"
+    assert drills.sources[0].quote in ARTICLE and drills.sources[0].article == "new-article"
+    assert (drills.location_precision, drills.uncertainty_km, drills.country) == ("site", 75.0, "TJK")
+    assert (drills.date_precision, drills.date_basis) == ("range", "inferred") and drills.date_note
+    assert drills.id.startswith("2021-08-30-kharb-maydon-")
+    kandahar = features[1]
+    place: Place = load_gazetteer().by_name["Kandahar"]
+    assert kandahar["geometry"]["coordinates"] == [place.lon, place.lat]
+    assert kandahar["properties"]["location_precision"] == "city"
+    # Stable ids: the same text gives the same ids.
+    again = [candidate_feature(c, "new-article") for c in extract_candidates(ARTICLE, PUBLISHED, load_gazetteer())]
+    assert [f["properties"]["id"] for f in again] == [f["properties"]["id"] for f in features]
+
+
+def test_category_and_actor_guesses():
+    assert guess_category("The CSTO held drills near the border") == "military_exercise"
+    assert guess_category("The court designated the group a terrorist organization") == "legal_designation"
+    assert guess_category("Nothing to see") == "other"
+    assert all(guess_category(s) in CATEGORIES for s in ("talks in Moscow", "refugees fled", "a pipeline deal"))
+    assert guess_actors("Washington and Beijing watched the NRF") == ["United States", "NRF", "China"]
+
+
+def test_titles_are_short_and_cut_at_a_word():
+    sentence = "Russia will also hold military drills in Kyrgyzstan from September 7 to 9 under the umbrella of the CSTO."
+    title = make_title(sentence)
+    assert len(title) <= 81 and title.endswith("…") and sentence.startswith(title[:-1])
+    assert make_title("Short one.") == "Short one."
