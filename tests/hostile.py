@@ -17,8 +17,16 @@ HOSTILE_STRINGS = [
     "'><iframe src=\"javascript:window.__xss=1\"></iframe>",
     "</script><script>window.__xss=1;alert(1)</script>",
     "<details open ontoggle=window.__xss=1>",
-    "{{constructor.constructor('window.__xss=1')()}}",
     "<style>@import 'javascript:window.__xss=1'</style><b onmouseover=window.__xss=1>hover</b>",
+]
+
+# Template syntax: the map renderer (branca/Jinja) would evaluate this on the server, so the
+# importer refuses it; kept apart so tests can check the refusal and the renderer separately.
+TEMPLATE_STRINGS = [
+    "{{ cycler.__init__.__globals__.os.getpid() }}",
+    "{% for x in range(3) %}x{% endfor %}",
+    "{# unclosed comment",
+    "{{constructor.constructor('window.__xss=1')()}}",
 ]
 
 ACLED_HEADER = [

@@ -20,7 +20,7 @@ from dashboard.imports import (
     load_imported_datasets,
     main,
 )
-from hostile import HOSTILE_STRINGS, hostile_rows, write_hostile_acled_csv
+from hostile import HOSTILE_STRINGS, TEMPLATE_STRINGS, hostile_rows, write_hostile_acled_csv
 
 REAL_UCDP = Path(__file__).resolve().parent.parent.parent / "shared" / "real-data" / "ucdp_ged231_afghanistan_2020_subset.csv"
 
@@ -338,6 +338,27 @@ def test_hostile_strings_are_stored_exactly(tmp_path, imports_dir):
         assert event["title"].startswith(row["sub_event_type"] + ": ")
         assert event["country"] == "AFG"  # the hostile name is not a country: found from the point
     assert {e["summary"] for e in events} == set(HOSTILE_STRINGS)
+
+
+def test_template_syntax_is_refused_row_by_row(tmp_path, imports_dir):
+    rows = [acled_row(event_id="OK", notes="Braces { } and 100% are fine")]
+    rows += [acled_row(event_id=f"T{i}", notes=text) for i, text in enumerate(TEMPLATE_STRINGS)]
+    rows += [acled_row(event_id="A", actor2="{{ 7*7 }}")]
+    report = import_dataset(write_csv(tmp_path / "t.csv", ACLED_COLUMNS, rows), format="acled", name="tpl")
+    assert report.imported == 1
+    assert [(r.row, r.field) for r in report.rejected] == [(2, "notes"), (3, "notes"), (4, "notes"), (5, "notes"),
+                                                           (6, "actor2")]
+    assert all("template" in r.reason for r in report.rejected)
+    assert stored(imports_dir, "tpl")[0]["summary"] == "Braces { } and 100% are fine"
+    geojson = tmp_path / "t.geojson"
+    geojson.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [69.0, 36.0]},
+         "properties": {"date": "2021-01-01", "title": "ok"}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [69.0, 36.0]},
+         "properties": {"date": "2021-01-01", "tags": ["{% raw %}"]}},
+    ]}), encoding="utf-8")
+    report = import_dataset(geojson, format="geojson", name="tplgeo")
+    assert report.imported == 1 and [(r.row, r.field) for r in report.rejected] == [(2, "properties")]
 
 
 # ----------------------------------------------------------------------------- loading and filtering
