@@ -56,8 +56,7 @@ IMPORT_COLORS = ["#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf
 
 _EVENT_JS = JsCode(
     """function(feature, layer) {
-        var p = feature.properties;
-        layer.setStyle(p.s);
+        var p = feature.properties;  // folium applies p.style itself
         layer.bindPopup(p.card, {maxWidth: 380});
         layer.bindTooltip(p.tip);
     }"""
@@ -88,9 +87,22 @@ def _tooltip_text(props: dict) -> str:
     return f"<b>{escape(props['name'])}</b><br>{escape(props['description'][:160])}…"
 
 
+_PLACE_CSS = """<style>
+.place-icon { overflow: visible; }
+.place-label { position: absolute; transform: translate(-50%, -50%); white-space: nowrap;
+  font: 11px/1 sans-serif; color: #333; text-shadow: 0 0 3px #fff, 0 0 3px #fff; pointer-events: auto; }
+.place-label::before { content: ""; display: inline-block; width: 4px; height: 4px; border-radius: 50%;
+  background: #333; margin-right: 3px; vertical-align: middle; }
+.country-label { font: 600 12px/1 sans-serif; letter-spacing: .12em; text-transform: uppercase; color: #8a8178; }
+.country-label::before { display: none; }
+</style>"""
+
+
 def build_base_map(online_tiles: bool = False) -> folium.Map:
     """The fixed part of the map: vector basemap, optional web tiles, attribution."""
-    m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True, prefer_canvas=True)
+    m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True)
+    # The cluster plugin needs the map's maxZoom, which folium sets only through a tile layer.
+    m.options.update(min_zoom=2, max_zoom=14)
     folium.GeoJson(
         _display_copy("context", "countries", BASEMAP_TOLERANCE),
         name="Countries",
@@ -114,18 +126,23 @@ def build_base_map(online_tiles: bool = False) -> folium.Map:
     places = folium.FeatureGroup(name="Places", control=False)
     for item in load_context("places")["features"]:
         props = item["properties"]
-        if props["kind"] in ("country", "province", "site"):
+        if props["kind"] in ("province", "site"):
             continue
         lon, lat = item["geometry"]["coordinates"]
-        aliases = ", ".join(props["aliases"])
-        folium.CircleMarker(
-            (lat, lon), radius=2, color="#333", weight=1, fill=True, fill_opacity=1,
-            tooltip=escape(props["name"] + (f" ({aliases})" if aliases else "")),
+        is_country = props["kind"] == "country"
+        css = "place-label country-label" if is_country else "place-label"
+        folium.Marker(
+            (lat, lon),
+            icon=folium.DivIcon(html=f'<div class="{css}">{escape(props["name"])}</div>', class_name="place-icon",
+                                icon_size=(0, 0)),
+            tooltip=escape(", ".join(props["aliases"])) if props["aliases"] else None,
+            interactive=bool(props["aliases"]),
         ).add_to(places)
     places.add_to(m)
-    attribution = escape(
-        "Map data: " + "; ".join(dict.fromkeys([layer.attribution for layer in LAYERS.values()] + [CONTEXT_ATTRIBUTION]))
-    )
+    m.get_root().header.add_child(folium.Element(_PLACE_CSS))
+    credits = [layer.attribution for layer in LAYERS.values()] + [CONTEXT_ATTRIBUTION]
+    names = [name.strip() for credit in credits for name in credit.replace(";", ",").split(",")]
+    attribution = escape("Map data: " + "; ".join(dict.fromkeys(names)))
     _AddAttribution(attribution).add_to(m)
     localize(m)
     return m
@@ -157,6 +174,7 @@ def build_layer_groups(layer_ids) -> list[folium.FeatureGroup]:
         collection = _display_copy("layer", layer_id, DISPLAY_TOLERANCE[layer_id])
         for item in collection["features"]:
             _layer_feature(layer_id, layer.color, item).add_to(group)
+        localize(group)
         groups.append(group)
     return groups
 
@@ -188,7 +206,7 @@ def _event_style(row, color: str) -> dict:
     approximate = row.location_precision in APPROXIMATE
     unreviewed = getattr(row, "review_status", "reviewed") == "unreviewed"
     return {
-        "color": color, "weight": 2.5, "radius": 7,
+        "color": color, "weight": 2.5, "radius": 7, "fill": True,
         "fillColor": "#ffffff" if approximate else color, "fillOpacity": 0.9,
         "dashArray": "3 3" if unreviewed else None,
         "className": "event-marker" + (" event-unreviewed" if unreviewed else ""),
@@ -210,6 +228,7 @@ def build_event_group(
     group = folium.FeatureGroup(name=name)
     if len(events) > MAX_DETAILED_EVENTS:
         _fast_cluster(events, color).add_to(group)
+        localize(group)
         return group
     rings = folium.FeatureGroup(control=False)
     features = []
@@ -222,7 +241,7 @@ def build_event_group(
         features.append({
             "type": "Feature",
             "id": row.id,
-            "properties": {"card": card, "tip": tip, "s": _event_style(row, row_color)},
+            "properties": {"card": card, "tip": tip, "style": _event_style(row, row_color)},
             "geometry": {"type": "Point", "coordinates": [round(row.lon, 5), round(row.lat, 5)]},
         })
         is_selected = row.id == selected
@@ -250,6 +269,7 @@ def build_event_group(
             (row["lat"], row["lon"]), radius=13, color="#ffd400", weight=4, fill=False,
             class_name="event-selected", interactive=False,
         ).add_to(group)
+    localize(group)  # streamlit-folium adds groups after the base map was localized
     return group
 
 

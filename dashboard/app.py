@@ -1,0 +1,191 @@
+"""Streamlit app: Russia, the Taliban and Central Asia on one map.
+
+UI wiring only. Loading, filtering, map building and export live in their own modules.
+Run with `bash dashboard/run.sh` (sets up a virtual environment, then starts Streamlit).
+DASHBOARD_EVENTS_PATH may name another curated events file (tests use it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run dashboard/app.py`
+
+from dashboard.assets import ensure_static_assets  # noqa: E402
+from dashboard.data import load_curated_events  # noqa: E402
+from dashboard.events import CATEGORIES  # noqa: E402
+from dashboard.filters import (  # noqa: E402
+    PLAY_STEPS, ViewState, ViewStateError, date_presets, filter_events, state_from_query, state_to_query, step_window,
+)
+from dashboard.formatting import event_card_html, events_table  # noqa: E402
+from dashboard.layers import LAYERS  # noqa: E402
+from dashboard.mapping import IMPORT_COLORS, build_base_map, build_event_group, build_layer_groups, build_legend  # noqa: E402
+from dashboard.timeline import timeline_chart  # noqa: E402
+
+st.set_page_config(page_title="Russia, the Taliban and Central Asia — event map", page_icon="🗺️", layout="wide")
+
+
+@st.cache_resource
+def _static_assets() -> Path:
+    return ensure_static_assets()
+
+
+@st.cache_data(show_spinner=False)
+def _events(events_path: str | None):
+    return load_curated_events(Path(events_path)) if events_path else load_curated_events()
+
+
+def _init_from_url(first: date, last: date) -> None:
+    """On a session's first run, copy the URL's view into the widgets' state."""
+    if st.session_state.get("_initialised"):
+        return
+    st.session_state._initialised = True
+    try:
+        state = state_from_query(st.query_params.to_dict())
+    except ViewStateError as error:
+        st.session_state._url_error = str(error)
+        state = ViewState()
+    start = min(max(state.start or first, first), last)
+    end = max(min(state.end or last, last), start)
+    st.session_state.window = (start, end)
+    st.session_state.start_input, st.session_state.end_input = start, end
+    for layer_id in LAYERS:
+        st.session_state[f"layer_{layer_id}"] = layer_id in state.layers
+    st.session_state.categories = [c for c in state.categories if c in CATEGORIES]
+    st.session_state.actors = list(state.actors)
+    st.session_state.articles = list(state.articles)
+    st.session_state.review = list(state.review)
+    st.session_state.q = state.q
+    st.session_state.selected_event = state.event
+    st.session_state.online_tiles = False
+    st.session_state.playing = False
+    st.session_state.play_step = "1 month"
+
+
+def _set_window(start: date, end: date) -> None:
+    st.session_state.window = (start, end)
+    st.session_state.start_input, st.session_state.end_input = start, end
+
+
+def _on_slider() -> None:
+    _set_window(*st.session_state.window)
+
+
+def _on_date_inputs() -> None:
+    start, end = st.session_state.start_input, st.session_state.end_input
+    if start and end:
+        _set_window(min(start, end), max(start, end))
+
+
+def _sidebar(events, articles, first: date, last: date) -> ViewState:
+    sidebar = st.sidebar
+    sidebar.header("Time")
+    presets = date_presets(first, last)
+    columns = sidebar.columns(len(presets))
+    for column, (label, window) in zip(columns, presets.items()):
+        column.button(label, key=f"preset_{label}", on_click=_set_window, args=window, width="stretch")
+    sidebar.slider("Date range", min_value=first, max_value=last, key="window", on_change=_on_slider, format="YYYY-MM-DD")
+    left, right = sidebar.columns(2)
+    left.date_input("From", min_value=first, max_value=last, key="start_input", on_change=_on_date_inputs)
+    right.date_input("To", min_value=first, max_value=last, key="end_input", on_change=_on_date_inputs)
+    play_col, step_col = sidebar.columns([1, 1])
+    play_col.toggle("▶ Play", key="playing", help="Step the window forward through time")
+    step_col.selectbox("Step", list(PLAY_STEPS), key="play_step", label_visibility="collapsed")
+
+    sidebar.header("Layers")
+    layers = tuple(layer_id for layer_id, layer in LAYERS.items()
+                   if sidebar.checkbox(layer.label, key=f"layer_{layer_id}"))
+    sidebar.toggle("Online map tiles", key="online_tiles",
+                   help="OpenStreetMap tiles need internet; the vector basemap always works offline.")
+
+    sidebar.header("Filters")
+    all_actors = sorted({actor for actors in events["actors"] for actor in actors})
+    sidebar.multiselect("Category", list(CATEGORIES), key="categories", format_func=lambda c: c.replace("_", " "))
+    sidebar.multiselect("Actor", all_actors, key="actors")
+    sidebar.multiselect("Article", list(articles), key="articles",
+                        format_func=lambda a: f"{articles[a].get('outlet') or ''}: {articles[a].get('title') or a}"[:80])
+    sidebar.multiselect("Review status", ["reviewed", "unreviewed", "imported"], key="review")
+    sidebar.text_input("Search titles, summaries and quotes", key="q")
+
+    start, end = st.session_state.window
+    return ViewState(
+        start=start, end=end, layers=layers,
+        categories=tuple(st.session_state.categories), actors=tuple(st.session_state.actors),
+        articles=tuple(st.session_state.articles), review=tuple(st.session_state.review),
+        q=st.session_state.q.strip(), event=st.session_state.get("selected_event"),
+    )
+
+
+@st.fragment(run_every=1.5)
+def _playback(last: date) -> None:
+    """While playing, move the window one step per tick and rerun the whole page."""
+    if not st.session_state.get("playing"):
+        return
+    start, end = st.session_state.window
+    moved = step_window(start, end, st.session_state.play_step, last)
+    if moved is None:
+        st.session_state.playing = False
+    else:
+        _set_window(*moved)
+    st.rerun()
+
+
+def _on_table_select() -> None:
+    rows = st.session_state.event_table["selection"]["rows"]
+    if rows:
+        st.session_state.selected_event = st.session_state._table_ids[rows[0]]
+
+
+def main() -> None:
+    _static_assets()
+    events, articles = _events(os.environ.get("DASHBOARD_EVENTS_PATH"))
+    first, last = events["date_start"].min().date(), events["date_end"].max().date()
+    _init_from_url(first, last)
+    state = _sidebar(events, articles, first, last)
+    _playback(last)
+    st.query_params.from_dict(state_to_query(state))
+
+    shown = filter_events(events, state)
+    st.title("Russia, the Taliban and Central Asia")
+    if st.session_state.pop("_url_error", None):
+        st.warning("The link had a value that could not be read; showing the default view instead.")
+    st.caption(f"Showing {len(shown)} of {len(events)} events · {state.start:%d %b %Y} – {state.end:%d %b %Y}")
+
+    selected = shown.loc[shown["id"] == state.event].iloc[0] if state.event and (shown["id"] == state.event).any() else None
+    groups = build_layer_groups(state.layers)
+    groups.append(build_event_group(shown, articles, selected=state.event))
+    base = build_base_map(st.session_state.online_tiles)
+    build_legend().add_to(base)
+    center = (float(selected["lat"]), float(selected["lon"])) if selected is not None else None
+    zoom = (8 if selected["uncertainty_km"] < 50 else 5) if selected is not None else None
+    map_column, card_column = st.columns([3, 1])
+    with map_column:
+        st_folium(base, key="map", height=620, use_container_width=True, returned_objects=[],
+                  feature_group_to_add=groups, center=center, zoom=zoom)
+    with card_column:
+        if selected is not None:
+            st.markdown(event_card_html(selected.to_dict(), articles, selected["distance_to_border_km"]),
+                        unsafe_allow_html=True)  # every string is escaped by event_card_html
+            if st.button("Clear selection"):
+                st.session_state.selected_event = None
+                st.rerun()
+        else:
+            st.info("Select a row in the table to focus the map on an event and read its sources.")
+
+    st.subheader("Timeline")
+    st.altair_chart(timeline_chart(shown), width="stretch")
+
+    st.subheader("Events")
+    table = events_table(shown, articles)
+    st.session_state._table_ids = table["id"].tolist()
+    st.dataframe(table.drop(columns=["id"]), key="event_table", hide_index=True, width="stretch",
+                 on_select=_on_table_select, selection_mode="single-row")
+
+
+main()
