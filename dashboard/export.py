@@ -78,7 +78,8 @@ DEFAULT_BBOX = (64.0, 33.5, 75.5, 41.0)
 FIT_MARGIN = 0.12  # share of the events' span added on every side
 MIN_EXTENT_KM = 400.0  # a single event still shows its surroundings
 MAX_MERCATOR_LAT = 85.0
-MAX_LABELLED_EVENTS = 400  # above this, source numbers next to markers are unreadable
+MAX_LABELLED_EVENTS = 400
+MIN_LABELLED_COUNTRY_SHARE = 0.004  # smaller countries (in view) stay unlabelled, their names would collide  # above this, source numbers next to markers are unreadable
 SEPARATOR = " | "  # joins several sources in one CSV cell
 ACTOR_SEPARATOR = "; "
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -293,11 +294,24 @@ def _published(key: str, articles: dict[str, dict]) -> str:
     return str(articles.get(key.removeprefix("article:"), {}).get("published") or "")
 
 
+def _published_text(article: dict) -> str:
+    """The publication date at its stated precision ('Aug 2021' for a month-precision date)."""
+    published = article.get("published")
+    if not published:
+        return ""
+    precision = article.get("published_precision", "day")
+    try:
+        day = date.fromisoformat(str(published))
+    except ValueError:
+        return str(published)
+    return format_event_date(day, day, precision if precision in ("day", "month", "year") else "day")
+
+
 def _source_entry(source: dict, articles: dict[str, dict]) -> str:
     if source.get("article"):
         article = articles.get(source["article"], {})
-        parts = [article.get("title") or source["article"], article.get("outlet"), article.get("published")]
-        return ", ".join(str(p) for p in parts if p)
+        where_when = ", ".join(p for p in (article.get("outlet"), _published_text(article)) if p)
+        return str(article.get("title") or source["article"]) + (f" — {where_when}" if where_when else "")
     return str(source.get("citation"))
 
 
@@ -397,9 +411,10 @@ def _draw_basemap(ax, extent: BBox, tolerance: float) -> None:
         rivers.plot(ax=ax, color=RIVER, linewidth=0.8, zorder=2, aspect=None)
     x0, y0, x1, y1 = extent
     halo = [patheffects.withStroke(linewidth=2, foreground="white")]
+    view_area = (x1 - x0) * (y1 - y0)
     for row in countries.itertuples():
         lx, ly = _TO_MERCATOR.transform(float(row.label_x), float(row.label_y))
-        if x0 < lx < x1 and y0 < ly < y1:
+        if x0 < lx < x1 and y0 < ly < y1 and row.geometry.area > MIN_LABELLED_COUNTRY_SHARE * view_area:
             ax.text(lx, ly, str(row.name).upper(), fontsize=7.5, color="#8a8a8a", ha="center", va="center",
                     style="italic", zorder=3, clip_on=True, parse_math=False)
     places = mercator_frame(CONTEXT_DIR / "places.geojson")
@@ -412,7 +427,7 @@ def _draw_basemap(ax, extent: BBox, tolerance: float) -> None:
         ax.plot(px, py, "o", markersize=2.5, color="#333333", zorder=3)
         ax.annotate(str(row.name), (px, py), xytext=(3, 2), textcoords="offset points", fontsize=6.5,
                     color="#333333", fontweight="bold" if row.kind == "capital" else "normal",
-                    path_effects=halo, zorder=6.5, annotation_clip=True, parse_math=False)
+                    path_effects=halo, zorder=6.5, annotation_clip=True, clip_on=True, parse_math=False)
 
 
 def _draw_layer(ax, layer_id: str, extent: BBox, tolerance: float) -> None:
@@ -472,17 +487,25 @@ def _draw_events(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, deta
         for xi, yi, event_numbers in zip(x, y, numbers):
             if event_numbers:
                 ax.annotate(",".join(map(str, event_numbers)), (xi, yi), xytext=(4, 3), textcoords="offset points",
-                            fontsize=6.5, color="#111111", path_effects=halo, zorder=9, annotation_clip=True,
+                            fontsize=6.5, color="#111111", path_effects=halo, zorder=9, annotation_clip=True, clip_on=True,
                             gid="snapshot-event-label")
 
 
 def _draw_scale_bar(ax, extent: BBox) -> None:
     """One mercator metre is cos(latitude) real metres: the bar is true at the map's centre."""
     centre_lat = _TO_LONLAT.transform((extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2)[1]
-    bar = ScaleBar(math.cos(math.radians(centre_lat)), units="m", location="lower left", box_alpha=0.8,
-                   font_properties={"size": 7}, length_fraction=0.22)
+    metres_per_unit = math.cos(math.radians(centre_lat))
+    bar = ScaleBar(metres_per_unit, units="m", location="lower left", box_alpha=0.8, font_properties={"size": 7},
+                   fixed_value=nice_length_km((extent[2] - extent[0]) * metres_per_unit / 1000 * 0.2),
+                   fixed_units="km")
     bar.set_gid("snapshot-scalebar")
     ax.add_artist(bar)
+
+
+def nice_length_km(target_km: float) -> float:
+    """The largest 1, 2 or 5 × 10^n km not above ``target_km`` (kilometres even at continent scale)."""
+    base = 10 ** math.floor(math.log10(target_km))
+    return max(step * base for step in (1, 2, 5) if step * base <= target_km)
 
 
 def _draw_north_arrow(ax) -> None:
@@ -499,7 +522,10 @@ def _draw_header(fig: Figure, title: str, events: pd.DataFrame, layer_ids: list[
     count = f"{len(events):,} event{'s' if len(events) != 1 else ''} shown"
     if len(events):
         first, last = events["date_start"].min(), events["date_end"].max()
-        count += f" (dated {format_event_date(first, last, 'range')})"
+        span = format_event_date(first, last, "range")
+        if first.year == last.year and span == f"{first.year}–{last.year}":
+            span = str(first.year)
+        count += f" (dated {span})"
     layers = ", ".join(LAYERS[layer_id].label for layer_id in layer_ids) or "none"
     subtitle = f"{count} · layers: {layers}"
     if not detailed:

@@ -27,6 +27,7 @@ from dashboard.export import (
     cited_sources,
     events_csv,
     events_geojson,
+    nice_length_km,
     export_filename,
     render_snapshot_pdf,
     render_snapshot_png,
@@ -102,14 +103,14 @@ def test_png_has_exact_pixel_size_and_real_content(events, size, expected):
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG"
     assert image.size == expected
-    pixels = np.asarray(image.convert("RGB"))
-    assert pixels.std() > 20
-    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 200
+    rgb = image.convert("RGB")
+    assert np.asarray(rgb).std() > 20
+    assert len(rgb.getcolors(maxcolors=1 << 24)) > 200  # distinct colours
 
 
 def test_png_shows_the_event_colours(events):
     png = render_snapshot_png(events, ARTICLES, [], title=TITLE)
-    pixels = {tuple(p) for p in np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)}
+    pixels = {colour for _count, colour in Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=1 << 24)}
     for category in ("diplomacy", "military_exercise", "attack"):
         rgb = tuple(round(v * 255) for v in to_rgba(CATEGORY_COLORS[category])[:3])
         assert rgb in pixels, category
@@ -125,10 +126,10 @@ def test_figure_has_title_legend_sources_attribution_scale_and_north_arrow(event
                      "hollow: approximate place", "dashed ring: uncertainty", *(l.label for l in LAYERS.values())):
         assert expected in labels
     assert "economy" not in labels  # only the categories shown
-    sources = _texts(fig, "snapshot-sources")[0]
+    sources = " ".join(_texts(fig, "snapshot-sources")[0].split())  # undo the wrapping
     # oldest article first, then dataset citations
-    assert sources.index("1. Taliban delegation in Moscow, Outlet A, 2021-07-09") < sources.index(
-        "2. Russia holds drills near Afghan border, Outlet B, 2021-08-05") < sources.index("3. -Imported dataset v1")
+    assert sources.index("1. Taliban delegation in Moscow — Outlet A, 9 Jul 2021") < sources.index(
+        "2. Russia holds drills near Afghan border — Outlet B, 5 Aug 2021") < sources.index("3. -Imported dataset v1")
     credits = _texts(fig, "snapshot-attribution")[0]
     for credit in ("Natural Earth", "© OpenStreetMap contributors", "geoBoundaries", "GeoNames (geonames.org)"):
         assert credit in credits
@@ -202,6 +203,7 @@ def test_scale_bar_is_corrected_for_latitude(events):
     _minlon, minlat, _maxlon, maxlat = _map_extent_lonlat(fig)
     # dx (true metres per mercator metre) is cos(latitude) at the map's centre, about 0.8 here
     assert 0.75 < bar.dx < 0.83
+    assert bar.fixed_units == "km" and bar.fixed_value == 100  # 20 % of a ~550 km wide map, rounded down
     assert math.cos(math.radians(maxlat)) < bar.dx < math.cos(math.radians(minlat))
 
 
@@ -353,3 +355,12 @@ def test_cited_sources_number_articles_oldest_first(events):
     cited = cited_sources(events, ARTICLES)
     assert cited.entries[0].startswith("Taliban delegation in Moscow")
     assert dict(zip(events["id"], cited.numbers))["panjshir-province"] == [1, 2]
+
+
+def test_article_dates_are_shown_at_their_precision(events):
+    month_only = {**ARTICLES, "art-a": {**ARTICLES["art-a"], "published": "2021-07-01", "published_precision": "month"}}
+    assert cited_sources(events, month_only).entries[0] == "Taliban delegation in Moscow — Outlet A, Jul 2021"
+
+
+def test_scale_bar_lengths_are_round_kilometres():
+    assert [nice_length_km(v) for v in (0.7, 3, 140, 260, 999, 1200)] == [0.5, 2, 100, 200, 500, 1000]
