@@ -280,6 +280,24 @@ def _rules(published: date):
         return (published - timedelta(days=days), published, "range", "inferred",
                 f"'recent {m['unit']}' read as the {days} days before publication")
 
+    def season(m):
+        # Northern-hemisphere meteorological seasons; winter runs December to February.
+        first_month = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}[m["season"]]
+        year = published.year
+        if m["which"].casefold() == "last" or (first_month, 1) > (published.month, published.day):
+            year -= 1
+        if first_month == 12 and published.month <= 2 and m["which"].casefold() == "this":
+            year = published.year - 1
+        first = date(year, first_month, 1)
+        last = _month_end(year + (first_month + 2 > 12), (first_month + 2 - 1) % 12 + 1)
+        return (first, min(last, published) if m["which"].casefold() == "this" else last, "range", "inferred",
+                f"'{m.group()}' read as the meteorological season (from {first.isoformat()})")
+
+    def past_years(m):
+        count = int(m["count"]) if m["count"].isdigit() else _COUNT.get(m["count"].casefold(), 0)
+        return (date(published.year - count, 1, 1), published, "range", "inferred",
+                f"'{m.group().strip()}' read as {published.year - count} to publication ({published.isoformat()})")
+
     def anchored(m):
         anchor_day, anchor_name = next(value for pattern, value in ANCHORS.items()
                                        if re.fullmatch(pattern, m["anchor"]))
@@ -305,6 +323,9 @@ def _rules(published: date):
 
     weekday_prefix = r"(?:(?:" + "|".join(WEEKDAYS) + r"),\s+)?"
     return [
+        # First, so "days before the September 11 attacks" is not read as 11 September.
+        (rf"(?:(?i:just|only|within)\s+)?(?:(?P<count>(?i:a|one|two|three|four|five|six|seven|ten)|\d+)\s+)?"
+         rf"(?P<unit>(?i:days?|weeks?))\s+(?P<direction>after|before)\s+{_ANCHOR}", anchored),
         (rf"{weekday_prefix}{_MONTH}\s+{_DAY}\s*(?:-|–)\s*(?P<day2>[0-3]?\d),\s+{_YEAR}", day_range_with_year),
         (rf"{weekday_prefix}{_MONTH}\s+{_DAY},?\s+{_YEAR}", full_day),
         (rf"{weekday_prefix}{_DAY}\s+{_MONTH}\s+{_YEAR}", day_first),
@@ -328,8 +349,9 @@ def _rules(published: date):
         (r"\b(?P<which>[Ll]ast|[Tt]his)\s+month\b", month_relative),
         (r"\b(?P<which>[Ll]ast|[Tt]his)\s+year\b", year_relative),
         (r"\b(?:in\s+)?recent\s+(?P<unit>days|weeks|months)\b", recent),
-        (rf"(?:(?i:just|only|within)\s+)?(?:(?P<count>(?i:a|one|two|three|four|five|six|seven|ten)|\d+)\s+)?"
-         rf"(?P<unit>(?i:days?|weeks?))\s+(?P<direction>after|before)\s+{_ANCHOR}", anchored),
+        (r"\b(?P<which>[Ll]ast|[Tt]his)\s+(?P<season>spring|summer|autumn|fall|winter)\b", season),
+        (r"\b(?:for\s+)?the\s+(?:last|past)\s+(?P<count>\d+|two|three|four|five|six|seven|ten)\s+years\b",
+         past_years),
     ]
 
 
@@ -464,15 +486,15 @@ def extract_candidates(
         if not dates:
             continue
         places = gazetteer.find(sentence)
-        if not places:
-            continue
         seen = set()
         for mention in dates:
             key = (mention.date_start, mention.date_end)
             if key in seen:
                 continue
             seen.add(key)
-            place = gazetteer.best(places, near=mention.start)
+            place = gazetteer.place_of_event(places, sentence, near=mention.start)
+            if place is None:
+                continue
             candidates.append(Candidate(sentence, mention, place, guess_category(sentence), guess_actors(sentence)))
     return candidates
 
