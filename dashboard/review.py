@@ -1,18 +1,23 @@
 """Accepting and rejecting candidate events.
 
-Accepting appends events to the curated file (geodata/events.geojson) without touching
-anything already there: the new file is written next to the old one, validated whole with
-dashboard.events.read_events_file, and only then renamed over it, after a backup copy
-(``events.geojson.bak``). A new article is registered in seeds/articles.json the same way.
-If anything fails, every file is left byte-for-byte as it was.
+The curated events are generated: geodata/build_events.py builds events.geojson from the
+human-edited events_source.json. Accepting therefore appends the events to
+events_source.json and rebuilds events.geojson with that same script, so the two never
+disagree and ``build_events.py --check`` keeps passing. (Where no events_source.json sits
+next to the events file, the events are appended to the events file itself.)
 
-An analyst's accept means "I read the quote and the date, place and category are right",
-so accepted events are stored with ``review_status: "reviewed"``. Their quote and the
-extractor's date/place notes stay; the ``extraction`` working notes are dropped.
+Nothing existing changes: every new file is first written beside the old one, the new
+events file is validated whole with dashboard.events.read_events_file (article ids must
+exist), the old files are copied to ``*.bak``, and only then are the new files renamed
+over them. A new article is registered in seeds/articles.json in the same step, before
+the events that cite it. If anything fails, every file stays byte-for-byte as it was.
+Files are rewritten in the byte layout they already have (detected by re-serialising them
+and comparing bytes), so existing features and records keep their exact text.
 
-Existing files keep their byte layout: the curated file is re-serialised with the layout
-it already has (detected by re-serialising it and comparing bytes), so existing features
-are unchanged byte-for-byte and the new ones follow in the same style.
+An analyst's accept means "I read the quote; the date, place and category are right", so
+accepted events are stored with ``review_status: "reviewed"``. They keep their quote and
+date_note; the extractor's working notes (``extraction``) are dropped. Accepted and
+rejected candidates both leave the candidates file.
 """
 
 from __future__ import annotations

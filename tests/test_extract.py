@@ -243,3 +243,26 @@ def test_titles_are_short_and_cut_at_a_word():
     title = make_title(sentence)
     assert len(title) <= 81 and title.endswith("…") and sentence.startswith(title[:-1])
     assert make_title("Short one.") == "Short one."
+
+
+def test_seasons_and_spans_of_years():
+    assert only_date("as the Taliban advanced this summer, Russia", date(2021, 8, 17)) == (
+        date(2021, 6, 1), date(2021, 8, 17), "range", "inferred")
+    assert only_date("last winter", date(2021, 8, 17))[:2] == (date(2020, 12, 1), date(2021, 2, 28))
+    assert only_date("contacts for the last seven years", date(2021, 8, 17)) == (
+        date(2014, 1, 1), date(2021, 8, 17), "range", "inferred")
+
+
+def test_anchor_wins_over_the_date_inside_it():
+    mentions = find_dates("killed in 2001, days before the September 11 attacks on the US.", PUBLISHED)
+    assert [(m.date_start, m.date_end, m.precision) for m in mentions] == [
+        (date(2001, 1, 1), date(2001, 12, 31), "year"), (date(2001, 9, 4), date(2001, 9, 10), "range")]
+
+
+def test_an_institution_places_a_statement_in_its_capital(gazetteer):
+    sentence = "In March 2000, senior Kremlin officials warned of airstrikes in Afghanistan."
+    place = gazetteer.place_of_event(gazetteer.find(sentence), sentence)
+    assert (place.place.name, place.text, place.seat) == ("Moscow", "Kremlin", True)
+    # A named city stays: the embassy statement is about Kabul, not where the Kremlin is.
+    sentence = "The Kremlin said on Monday that Kabul was calm."
+    assert gazetteer.place_of_event(gazetteer.find(sentence), sentence).place.name == "Kabul"
