@@ -32,14 +32,13 @@ WEEKDAYS = {name: number for number, name in enumerate(calendar.day_name)}
 
 # Month names are matched case-sensitively: "May" is a month, "may" is a verb.
 _MONTH = (r"(?P<month>" + "|".join(MONTHS) + r"|(?:" + "|".join(_MONTH_ABBREVIATIONS) + r")\.?)")
-_MONTH_NAMES = "|".join(MONTHS)
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>1[89]\d\d|20\d\d)"
 _WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
 _PART = r"(?P<part>early|mid|late|the end of|the beginning of|the start of)"
 _DASH = r"\s*(?:-|–|—|to|until|and)\s*"
 # A preposition that makes a bare month or year name a date rather than part of a name.
-_LEAD = r"(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Dd]uring|[Ff]rom|[Bb]efore|[Aa]fter|[Oo]f|[Tt]he|[Ee]arly|[Ll]ate|[Mm]id-?)\s+"
+_LEAD = r"(?i:in|since|by|until|till|during|from|before|after|of|the|early|late|mid-?)\s+"
 
 # Events every reader of these articles knows the date of; "a day after the fall of Kabul".
 ANCHORS: dict[str, tuple[date, str]] = {
@@ -329,8 +328,8 @@ def _rules(published: date):
         (rf"{weekday_prefix}{_MONTH}\s+{_DAY}\s*(?:-|–)\s*(?P<day2>[0-3]?\d),\s+{_YEAR}", day_range_with_year),
         (rf"{weekday_prefix}{_MONTH}\s+{_DAY},?\s+{_YEAR}", full_day),
         (rf"{weekday_prefix}{_DAY}\s+{_MONTH}\s+{_YEAR}", day_first),
-        (rf"(?:(?i:from)\s+)?{_MONTH}\s+{_DAY}{_DASH}(?P<day2>[0-3]?\d)(?!\d|,\s*\d{{4}})(?!\s*(?:%|percent|km|kilomet))",
-         day_range),
+        (rf"(?:(?i:from)\s+)?{_MONTH}\s+{_DAY}{_DASH}(?P<day2>[0-3]?\d)(?!\d|,\s*\d{{4}})"
+         rf"(?!\s*(?:%|percent|km|kilomet))", day_range),
         (rf"{weekday_prefix}{_MONTH}\s+{_DAY}(?![\d,]*\d)(?!\s*(?:%|percent))", day_no_year),
         (rf"(?:(?i:from|between)\s+)?{_YEAR}\s*(?:-|–|—|to|and)\s*(?P<year2>1[89]\d\d|20\d\d)(?!\d|,\d)", year_range),
         (rf"(?:(?i:in|by|until|during|of)\s+)?(?:{_PART}[\s-]+)?{_MONTH}\s+{_YEAR}(?!\d|,\d)", month_year),

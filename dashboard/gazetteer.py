@@ -205,7 +205,8 @@ class Gazetteer:
             return None
         return min(
             usable,
-            key=lambda m: (not m.locative, _SPECIFICITY.get(m.place.location_precision, 5), m.adjective, abs(m.start - near)),
+            key=lambda m: (not m.locative, _SPECIFICITY.get(m.place.location_precision, 5), m.adjective,
+                           abs(m.start - near)),
         )
 
 
