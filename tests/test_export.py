@@ -364,3 +364,57 @@ def test_article_dates_are_shown_at_their_precision(events):
 
 def test_scale_bar_lengths_are_round_kilometres():
     assert [nice_length_km(v) for v in (0.7, 3, 140, 260, 999, 1200)] == [0.5, 2, 100, 200, 500, 1000]
+
+
+# ---------------------------------------------------------------- the app's export panel
+
+
+def _panel_script(events, articles, state, bounds):
+    from dashboard.ui_export import render_export_panel
+
+    render_export_panel(events, articles, state, bounds)
+
+
+def test_export_panel_draws_the_five_download_buttons_and_a_size_choice(events):
+    from streamlit.testing.v1 import AppTest
+
+    state = ViewState(start=date(2021, 8, 1), end=date(2021, 8, 31))
+    bounds = {"_southWest": {"lat": 34.0, "lng": 66.0}, "_northEast": {"lat": 39.5, "lng": 72.0}}
+    app = AppTest.from_function(_panel_script, kwargs={"events": events, "articles": ARTICLES, "state": state,
+                                                       "bounds": bounds}, default_timeout=30).run()
+    assert not app.exception
+    assert [b.label for b in app.get("download_button")] == [
+        "Download PNG", "Download PDF", "Download HTML", "Download GeoJSON", "Download CSV"]
+    size = app.radio(key="export_size")
+    assert size.options == ["Slide (1600×1000 px)", "A4 landscape (300 dpi)"] and size.value == "slide"
+    size.set_value("a4").run()
+    assert not app.exception and app.radio(key="export_size").value == "a4"
+    assert app.radio(key="export_extent").disabled is False
+    assert "5 events" in app.caption[0].value
+
+
+def test_export_panel_without_map_bounds_fits_the_events(events):
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_function(_panel_script, kwargs={"events": events, "articles": ARTICLES, "state": ViewState(),
+                                                       "bounds": None}, default_timeout=30).run()
+    assert not app.exception
+    assert app.radio(key="export_extent").disabled is True
+    assert len(app.get("download_button")) == 5
+
+
+def test_export_downloads_make_the_right_files_lazily(events):
+    from dashboard.ui_export import export_downloads
+
+    state = ViewState(start=date(2021, 8, 1), end=date(2021, 8, 31), layers=("border",))
+    downloads = {d.label: d for d in export_downloads(events, ARTICLES, state, bbox=(66.0, 34.0, 72.0, 39.5),
+                                                      size="a4", label_sources=False)}
+    assert {d.file_name for d in downloads.values()} == {
+        f"events_2021-08-01_2021-08-31.{ext}" for ext in ("png", "pdf", "html", "geojson", "csv")}
+    assert downloads["Download PNG"].mime == "image/png"
+    assert Image.open(io.BytesIO(downloads["Download PNG"].make_data())).size == (3508, 2480)
+    assert downloads["Download PDF"].make_data().startswith(b"%PDF")
+    assert b"[[34.0, 66.0], [39.5, 72.0]]" in downloads["Download HTML"].make_data()  # the same view
+    assert [f["properties"]["id"] for f in json.loads(downloads["Download GeoJSON"].make_data())["features"]] == list(
+        events["id"])
+    assert len(_csv_rows(downloads["Download CSV"].make_data())) == len(events)

@@ -1,0 +1,89 @@
+"""The export panel: one click gives the current view as PNG, PDF, HTML, GeoJSON or CSV.
+
+Files are made only when a button is clicked (``data`` is a callable), so an ordinary
+rerun of the app never pays for a render. Button labels are stable ("Download PNG", …)
+so browser tests can find them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.export import FORMATS, SIZE_LABELS, SIZE_PRESETS, bbox_from_bounds, export_bytes, export_filename
+from dashboard.filters import ViewState
+
+FIT_TO_EVENTS = "Fit to events"
+CURRENT_VIEW = "Current map view"
+FORMAT_LABELS = {"png": "PNG", "pdf": "PDF", "html": "HTML", "geojson": "GeoJSON", "csv": "CSV"}
+FORMAT_HELP = {
+    "png": "Figure for slides and reports: layers, events, legend, scale bar and numbered sources.",
+    "pdf": "The same figure as a one-page vector PDF.",
+    "html": "The interactive map as one file that opens offline.",
+    "geojson": "The shown events with every property and source, strings exactly as stored.",
+    "csv": "One row per event; cells starting with = + - @ get a leading ' so spreadsheets do not run them.",
+}
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str  # "Download PNG"
+    file_name: str  # "events_2021-08-01_2021-08-31.png"
+    mime: str
+    make_data: Callable[[], bytes]  # called only when the user clicks
+    help: str
+
+
+def export_downloads(
+    events: pd.DataFrame,
+    articles: dict[str, dict],
+    state: ViewState,
+    *,
+    bbox: tuple[float, float, float, float] | None = None,
+    size: str = "slide",
+    label_sources: bool = True,
+) -> list[Download]:
+    """The five downloads for the shown events, each with a lazy maker of its bytes."""
+    downloads = []
+    for fmt, mime in FORMATS.items():
+        def make(fmt: str = fmt) -> bytes:
+            return export_bytes(fmt, events, articles, state, bbox=bbox, size=size, label_sources=label_sources)
+
+        downloads.append(Download(f"Download {FORMAT_LABELS[fmt]}", export_filename(state, fmt), mime, make,
+                                  FORMAT_HELP[fmt]))
+    return downloads
+
+
+def render_export_panel(
+    events: pd.DataFrame,
+    articles: dict[str, dict],
+    state: ViewState,
+    bounds=None,
+    *,
+    key: str = "export",
+) -> None:
+    """Draw the export controls for the filtered ``events`` shown in ``state``.
+
+    ``bounds`` is st_folium's ``bounds`` value (or a minlon, minlat, maxlon, maxlat tuple);
+    without it the figure fits the events.
+    """
+    bbox = bbox_from_bounds(bounds)
+    st.markdown("**Export this view**")
+    size = st.radio("Figure size", list(SIZE_PRESETS), format_func=SIZE_LABELS.get, horizontal=True,
+                    key=f"{key}_size")
+    extent = st.radio("Figure extent", [CURRENT_VIEW, FIT_TO_EVENTS], horizontal=True, key=f"{key}_extent",
+                      disabled=bbox is None,
+                      help="The map's current view, or the smallest view that shows every event. "
+                           "Until the map reports its view, figures fit the events.")
+    label_sources = st.checkbox("Number markers by their sources", value=True, key=f"{key}_numbers")
+    st.caption(f"{len(events):,} event{'s' if len(events) != 1 else ''} · "
+               f"{len(state.layers)} layer{'s' if len(state.layers) != 1 else ''} · files are made when you click")
+    downloads = export_downloads(events, articles, state, bbox=bbox if extent == CURRENT_VIEW else None,
+                                 size=size, label_sources=label_sources)
+    for column, download in zip(st.columns(len(downloads)), downloads):
+        column.download_button(download.label, data=download.make_data, file_name=download.file_name,
+                                mime=download.mime, on_click="ignore", help=download.help,
+                                key=f"{key}_{download.file_name.rsplit('.', 1)[1]}", width="stretch")
