@@ -257,7 +257,7 @@ def detect_format(data: bytes | Path, label: str = "file") -> str:
     head = _head(data).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{") or (isinstance(data, Path) and data.suffix.lower() in (".geojson", ".json")):
         return "geojson"
-    header = set(read_csv_header(data, label))
+    header = set(_header_map(data, label))
     if {"event_type", "actor1", "event_date"} <= header:
         return "acled"
     if {"side_a", "side_b", "date_start"} <= header:
@@ -269,8 +269,8 @@ def detect_format(data: bytes | Path, label: str = "file") -> str:
 
 
 def read_csv_header(data: bytes | Path, label: str = "file") -> list[str]:
-    """The CSV's column names, lower-cased (for format detection and the column pickers)."""
-    return list(_header_map(data, label))
+    """The CSV's column names as written in the file (for the column pickers)."""
+    return list(_header_map(data, label).values())
 
 
 def _header_map(data: bytes | Path, label: str) -> dict[str, str]:

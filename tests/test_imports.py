@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -403,3 +404,74 @@ def test_command_line(tmp_path, imports_dir, capsys):
     assert main([str(generic), "--name", "g", "--format", "csv", "--lat-column", "a", "--lon-column", "b",
                  "--date-column", "c"]) == 0
     assert (imports_dir / "g.geojson").exists()
+
+
+# ----------------------------------------------------------------------------- the Streamlit panel
+
+
+def _panel_app(imports_dir: str, max_bytes: int) -> None:
+    import streamlit as st
+
+    from dashboard.ui_imports import render_import_panel
+
+    report = render_import_panel(imports_dir, max_bytes=max_bytes)
+    st.session_state["imported"] = None if report is None else report.imported
+
+
+def _panel(imports_dir: Path, max_bytes: int = 10_000_000):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_panel_app, args=(str(imports_dir), max_bytes), default_timeout=30)
+    return at.run()
+
+
+def test_panel_imports_an_upload_and_lists_rejected_rows(tmp_path, imports_dir):
+    content = write_csv(tmp_path / "a.csv", ACLED_COLUMNS, [acled_row(), acled_row(event_id="B", lat="99")]).read_bytes()
+    at = _panel(imports_dir)
+    assert not at.button  # nothing to import before a file is chosen
+    at.file_uploader[0].upload("../../acled export.csv", content, "text/csv")
+    at.text_input(key="dataset_import_name").input("acled_ui")
+    at.run()
+    at.button(key="dataset_import_go").click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["imported"] == 1
+    assert "Imported 1 of 2 rows" in at.success[0].value
+    table = at.dataframe[0].value
+    assert list(table["row"]) == [2] and list(table["field"]) == ["latitude"]
+    assert sorted(p.name for p in imports_dir.iterdir()) == ["acled_ui.geojson"]
+
+
+def test_panel_offers_guessed_column_pickers_for_generic_csv(tmp_path, imports_dir):
+    content = b"Y,X,when,headline\n38.5,68.7,2021-09-01,Drill\n"
+    at = _panel(imports_dir)
+    at.file_uploader[0].upload("g.csv", content, "text/csv")
+    at.selectbox(key="dataset_import_format").set_value("csv")
+    at.text_input(key="dataset_import_name").input("generic")
+    at.run()
+    assert at.selectbox(key="dataset_import_lat").value == "Y"
+    assert at.selectbox(key="dataset_import_lon").value == "X"
+    assert at.selectbox(key="dataset_import_title").value == "headline"
+    assert at.selectbox(key="dataset_import_date").value == "Y"  # no guess: the user must choose
+    at.selectbox(key="dataset_import_date").set_value("when")
+    at.button(key="dataset_import_go").click().run()
+    assert not at.error and at.session_state["imported"] == 1
+    assert stored(imports_dir, "generic")[0]["title"] == "Drill"
+
+
+def test_panel_shows_errors_without_raising_and_keeps_existing_layers(tmp_path, imports_dir):
+    good = write_csv(tmp_path / "a.csv", ACLED_COLUMNS, [acled_row()])
+    import_dataset(good, format="acled", name="kept")
+    before = (imports_dir / "kept.geojson").read_bytes()
+    at = _panel(imports_dir, max_bytes=50)
+    at.file_uploader[0].upload("<img src=x onerror=alert(1)>.csv", good.read_bytes(), "text/csv")
+    at.text_input(key="dataset_import_name").input("kept")
+    at.run()
+    at.button(key="dataset_import_go").click().run()
+    assert not at.exception and at.session_state["imported"] is None
+    message = at.error[0].value
+    assert "over the 0.0 MB import limit" in message.replace("\\", "")
+    assert "<img" in message.replace("\\", "") and re.search(r"(?<!\\)[<>\[\]()]", message) is None  # shown as text
+    at.text_input(key="dataset_import_name").input("../Bad").run()
+    at.button(key="dataset_import_go").click().run()
+    assert "is not allowed" in at.error[0].value.replace("\\", "")
+    assert (imports_dir / "kept.geojson").read_bytes() == before
