@@ -1,0 +1,85 @@
+"""The folium map: offline assets, layers, escaped events and a small payload."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from dashboard.data import load_curated_events
+from dashboard.mapping import MAX_DETAILED_EVENTS, build_event_group, build_layer_groups, build_map, standalone_html
+from dashboard.synthetic import synthetic_events
+
+ALL_LAYERS = ("border", "panjshir", "kharb_maydon", "base_201")
+
+
+def _links(html: str) -> set[str]:
+    return set(re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html))
+
+
+def test_map_loads_every_asset_from_this_server():
+    events, articles = load_curated_events()
+    html = build_map(events, articles, ALL_LAYERS).get_root().render()
+    links = _links(html)
+    assert links and all(link.startswith("/app/static/vendor/") for link in links), links
+
+
+def test_feature_groups_added_later_are_also_local():
+    """streamlit-folium adds feature groups after the base map: they must not bring CDN links back."""
+    events, articles = load_curated_events()
+    groups = build_layer_groups(ALL_LAYERS) + [build_event_group(events, articles)]
+    for element in (item for group in groups for item in _walk(group)):
+        for _name, url in getattr(element, "default_js", []) + getattr(element, "default_css", []):
+            assert url.startswith("/app/static/vendor/"), url
+
+
+def _walk(element):
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)
+
+
+def test_layer_toggles_choose_the_groups():
+    names = [group.layer_name for group in build_layer_groups(("panjshir", "base_201"))]
+    assert names == ["Panjshir province", "Russia's 201st base sites"]
+    assert build_layer_groups(()) == []
+
+
+def test_event_text_reaches_the_map_escaped():
+    frame = synthetic_events(3)
+    frame.loc[0, "title"] = "<script>alert('x')</script>"
+    frame.loc[1, "summary"] = "<img src=x onerror=alert(1)>"
+    html = build_map(frame, {}, ()).get_root().render()
+    assert "<script>alert('x')" not in html and "<img src=x" not in html
+    assert "\\u0026lt;script\\u0026gt;alert" in html or "&lt;script&gt;alert" in html
+
+
+def test_many_events_use_the_compact_cluster():
+    many = synthetic_events(MAX_DETAILED_EVENTS + 1)
+    html = build_map(many, {}, ()).get_root().render()
+    assert "L.markerClusterGroup" in html and "Synthetic event" not in html  # no per-event popups
+    assert len(html) < 1_000_000
+
+
+def test_standalone_html_inlines_leaflet():
+    events, articles = load_curated_events()
+    html = standalone_html(build_map(events.head(5), articles, ALL_LAYERS))
+    assert not _links(html), _links(html)
+    assert "L.map(" in html and "Leaflet" in html
+    assert events["title"].head(1).map(lambda t: t.split()[0]).iloc[0] in html
+
+
+def test_selected_event_gets_a_highlight_and_its_ring():
+    events, articles = load_curated_events()
+    country_level = events[events["location_precision"] == "country"].iloc[0]
+    html = build_map(events, articles, (), selected=country_level["id"]).get_root().render()
+    assert "event-selected" in html
+    assert f'{country_level["uncertainty_km"] * 1000:.1f}' in html or str(int(country_level["uncertainty_km"] * 1000)) in html
+
+
+def test_distance_to_border_is_computed_for_every_curated_event():
+    events, _ = load_curated_events()
+    assert events["distance_to_border_km"].notna().all()
+    kabul = events[events["place"] == "Kabul"]
+    assert not kabul.empty and (kabul["distance_to_border_km"].round(1) == 284.7).all()
+    assert pd.api.types.is_float_dtype(events["distance_to_border_km"])
