@@ -351,8 +351,9 @@ def build_snapshot_figure(
     """
     width_px, height_px, dpi = _size(size)
     layer_ids = [layer_id for layer_id in LAYERS if layer_id in set(layer_ids)]
+    # The Agg canvas is attached only once the map is drawn: geopandas calls draw_idle() after
+    # every plot, which an attached Agg canvas would honour with a full render each time.
     fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
-    FigureCanvasAgg(fig)
     map_box = (0.015, 0.075, 0.645, 0.80)  # left, bottom, width, height in figure fractions
     ax = fig.add_axes(map_box)
     ax.set_gid("snapshot-map")
@@ -390,6 +391,7 @@ def build_snapshot_figure(
     _draw_scale_bar(ax, extent)
     _draw_north_arrow(ax)
 
+    FigureCanvasAgg(fig)
     _draw_header(fig, title, events, layer_ids, detailed)
     legend = _draw_legend(fig, events, layer_ids)
     _draw_source_list(fig, legend, sources.entries)
