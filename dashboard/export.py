@@ -48,6 +48,7 @@ from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Patch
@@ -354,7 +355,7 @@ def build_snapshot_figure(
     # The Agg canvas is attached only once the map is drawn: geopandas calls draw_idle() after
     # every plot, which an attached Agg canvas would honour with a full render each time.
     fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
-    map_box = (0.015, 0.075, 0.645, 0.80)  # left, bottom, width, height in figure fractions
+    map_box = (0.015, 0.075, 0.645, 0.78)  # left, bottom, width, height in figure fractions
     ax = fig.add_axes(map_box)
     ax.set_gid("snapshot-map")
 
@@ -375,8 +376,8 @@ def build_snapshot_figure(
         _draw_layer(ax, layer_id, extent, tolerance)
     sources = cited_sources(events, articles)
     detailed = len(events) <= MAX_DETAILED_EVENTS
-    _draw_events(ax, events, x, y, detailed=detailed,
-                 numbers=sources.numbers if label_sources and len(events) <= MAX_LABELLED_EVENTS else None)
+    numbered = label_sources and len(events) <= MAX_LABELLED_EVENTS
+    _draw_events(ax, events, x, y, detailed=detailed, numbers=sources.numbers if numbered else None)
 
     ax.set_xlim(extent[0], extent[2])
     ax.set_ylim(extent[1], extent[3])
@@ -392,7 +393,7 @@ def build_snapshot_figure(
     _draw_north_arrow(ax)
 
     FigureCanvasAgg(fig)
-    _draw_header(fig, title, events, layer_ids, detailed)
+    _draw_header(fig, title, events, layer_ids, detailed, numbered or not label_sources)
     legend = _draw_legend(fig, events, layer_ids)
     _draw_source_list(fig, legend, sources.entries)
     credits = "Map data: " + "; ".join(attributions(layer_ids))
@@ -482,15 +483,27 @@ def _draw_events(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, deta
                 [Circle((x[i], y[i]), radii[i]) for i in ringed], facecolors="none",
                 edgecolors=[colors[i] for i in ringed],
                 linewidths=0.8, linestyles="--", zorder=7, gid="snapshot-uncertainty"))
+    # Unreviewed (machine-extracted) events get a dashed outline, as on the interactive map.
+    unreviewed = (events["review_status"] == "unreviewed").to_numpy() if "review_status" in events else (
+        np.zeros(len(events), bool))
     ax.scatter(x, y, s=42 if detailed else 10, c=faces, edgecolors=colors, linewidths=1.6 if detailed else 0.5,
+               linestyles=[(0, (2, 1.2)) if flag else "solid" for flag in unreviewed],
                zorder=8, gid="snapshot-events")
     if numbers:
         halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-        for xi, yi, event_numbers in zip(x, y, numbers):
-            if event_numbers:
-                ax.annotate(",".join(map(str, event_numbers)), (xi, yi), xytext=(4, 3), textcoords="offset points",
-                            fontsize=6.5, color="#111111", path_effects=halo, zorder=9, annotation_clip=True, clip_on=True,
-                            gid="snapshot-event-label")
+        for (xi, yi), place_numbers in _numbers_by_place(x, y, numbers).items():
+            ax.annotate(",".join(map(str, place_numbers)), (xi, yi), xytext=(4, 3), textcoords="offset points",
+                        fontsize=6.5, color="#111111", path_effects=halo, zorder=9, annotation_clip=True,
+                        clip_on=True, gid="snapshot-event-label")
+
+
+def _numbers_by_place(x: np.ndarray, y: np.ndarray, numbers: list[list[int]]) -> dict[tuple[float, float], list[int]]:
+    """One label per map position: events at the same place (within ~100 m) share their source numbers."""
+    places: dict[tuple[float, float], set[int]] = {}
+    for xi, yi, event_numbers in zip(x, y, numbers):
+        if event_numbers:
+            places.setdefault((round(float(xi), -2), round(float(yi), -2)), set()).update(event_numbers)
+    return {position: sorted(found) for position, found in places.items()}
 
 
 def _draw_scale_bar(ax, extent: BBox) -> None:
@@ -517,9 +530,23 @@ def _draw_north_arrow(ax) -> None:
                             "headlength": 8, "shrink": 0.0})
 
 
-def _draw_header(fig: Figure, title: str, events: pd.DataFrame, layer_ids: list[str], detailed: bool) -> None:
-    lines = textwrap.wrap(title, width=int(fig.get_figwidth() * 72 / 14 * 1.9)) or [""]
-    fig.text(0.015, 0.965, "\n".join(lines[:2]), fontsize=14, fontweight="bold", va="top", parse_math=False,
+_SAMPLE = "Russia’s Taliban engagement: talks in Moscow, drills near the border — AFP, 17 Aug 2021 (0123)"
+
+
+def _chars_that_fit(fig: Figure, width_fraction: float, fontsize: float, weight: str = "normal") -> int:
+    """How many characters of ordinary text fit in a share of the figure's width, measured with the real font."""
+    renderer = fig.canvas.get_renderer()
+    width, _height, _descent = renderer.get_text_width_height_descent(
+        _SAMPLE, FontProperties(size=fontsize, weight=weight), ismath=False)
+    return max(int(width_fraction * fig.bbox.width / (width / len(_SAMPLE))), 10)
+
+
+def _draw_header(fig: Figure, title: str, events: pd.DataFrame, layer_ids: list[str], detailed: bool,
+                 numbered: bool) -> None:
+    lines = textwrap.wrap(title, width=_chars_that_fit(fig, 0.97, 14, "bold")) or [""]
+    if len(lines) > 2:  # never silently: the cut is marked
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width=len(lines[0]), placeholder=" …")]
+    fig.text(0.015, 0.965, "\n".join(lines), fontsize=14, fontweight="bold", va="top", parse_math=False,
              gid="snapshot-title")
     count = f"{len(events):,} event{'s' if len(events) != 1 else ''} shown"
     if len(events):
@@ -531,8 +558,12 @@ def _draw_header(fig: Figure, title: str, events: pd.DataFrame, layer_ids: list[
     layers = ", ".join(LAYERS[layer_id].label for layer_id in layer_ids) or "none"
     subtitle = f"{count} · layers: {layers}"
     if not detailed:
-        subtitle += " · uncertainty rings omitted at this scale"
-    fig.text(0.015, 0.965 - 0.045 * min(len(lines), 2), subtitle, fontsize=8, color="#444444", va="top",
+        subtitle += " · uncertainty rings omitted at this number of events"
+    if not numbered and len(events) > MAX_LABELLED_EVENTS:
+        subtitle += " · markers not numbered"
+    title_line = 14 * 1.25 / 72 / fig.get_figheight()  # one title line as a figure fraction
+    subtitle = textwrap.shorten(subtitle, width=_chars_that_fit(fig, 0.97, 8), placeholder=" …")
+    fig.text(0.015, 0.965 - title_line * len(lines) - 0.008, subtitle, fontsize=8, color="#444444", va="top",
              parse_math=False, gid="snapshot-subtitle")
 
 
@@ -548,6 +579,12 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, layer_ids: list[str]):
         Circle((0, 0), 1, facecolor="none", edgecolor="#555555", linewidth=0.8, linestyle="--",
                label="dashed ring: uncertainty"),
     ]
+    handler_map = {Circle: HandlerPatch(patch_func=_ring_handle)}
+    if "review_status" in events and (events["review_status"] == "unreviewed").any():
+        unreviewed = Circle((0, 0), 1, facecolor="white", edgecolor="#555555", linewidth=1.5,
+                            linestyle=(0, (2, 1.2)), label="dashed outline: unreviewed")
+        handles.append(unreviewed)
+        handler_map[unreviewed] = HandlerPatch(patch_func=_marker_handle)
     for layer_id in layer_ids:
         layer = LAYERS[layer_id]
         if layer_id == "border":
@@ -557,10 +594,10 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, layer_ids: list[str]):
         else:
             handles.append(Patch(facecolor=matplotlib.colors.to_rgba(layer.color, 0.18), edgecolor=layer.color,
                                  label=layer.label))
-    legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.675, 0.875), frameon=False,
+    legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.675, 0.86), frameon=False,
                         fontsize=7, title="Legend", title_fontsize=8, alignment="left",
                         ncols=2 if len(handles) > 18 else 1, handletextpad=0.4, columnspacing=0.8,
-                        handler_map={Circle: HandlerPatch(patch_func=_ring_handle)})
+                        handler_map=handler_map)
     legend.set_gid("snapshot-legend")
     legend.get_title().set_fontweight("bold")
     return legend
@@ -568,6 +605,10 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, layer_ids: list[str]):
 
 def _ring_handle(legend, orig_handle, xdescent, ydescent, width, height, fontsize):
     return Circle((width / 2 - xdescent, height / 2 - ydescent), height * 0.75)
+
+
+def _marker_handle(legend, orig_handle, xdescent, ydescent, width, height, fontsize):
+    return Circle((width / 2 - xdescent, height / 2 - ydescent), height * 0.4)
 
 
 def _draw_source_list(fig: Figure, legend, entries: list[str]) -> None:
@@ -578,7 +619,7 @@ def _draw_source_list(fig: Figure, legend, entries: list[str]) -> None:
     bottom = 0.075
     fontsize = 6.5
     line_height = fontsize * 1.3 / 72 / fig.get_figheight()  # figure fraction per line
-    width_chars = int(0.30 * fig.get_figwidth() * 72 / (fontsize * 0.52))
+    width_chars = _chars_that_fit(fig, 0.30, fontsize)
     budget = max(int((top - bottom) / line_height) - 1, 1)
     lines: list[str] = []
     shown = 0

@@ -146,6 +146,37 @@ def test_markers_are_numbered_by_their_sources(events):
     assert _texts(unlabelled, "snapshot-event-label") == []
 
 
+def test_events_at_one_place_share_one_label():
+    same_place = _events([
+        _feature("first", 69.17, 34.53),
+        _feature("second", 69.17, 34.53, sources=[{"article": "art-b", "quote": "Again."}]),
+    ])
+    fig = build_snapshot_figure(same_place, ARTICLES, [], title=TITLE)
+    assert _texts(fig, "snapshot-event-label") == ["1,2"]
+
+
+def test_unreviewed_events_have_a_dashed_outline_and_a_legend_entry(events):
+    mixed = events.assign(review_status=["unreviewed", "reviewed", "reviewed", "reviewed", "imported"])
+    fig = build_snapshot_figure(mixed, ARTICLES, [], title=TITLE)
+    ax = next(a for a in fig.axes if a.get_gid() == "snapshot-map")
+    scatter = next(c for c in ax.collections if c.get_gid() == "snapshot-events")
+    dashes = [pattern for _offset, pattern in scatter.get_linestyles()]
+    assert dashes[0] is not None and all(pattern is None for pattern in dashes[1:])
+    assert "dashed outline: unreviewed" in [t.get_text() for t in fig.legends[0].get_texts()]
+    reviewed_only = build_snapshot_figure(events, ARTICLES, [], title=TITLE)
+    assert "dashed outline: unreviewed" not in [t.get_text() for t in reviewed_only.legends[0].get_texts()]
+
+
+@pytest.mark.parametrize("size", ["slide", "a4"])
+def test_long_titles_wrap_inside_the_figure_and_mark_a_cut(events, size):
+    long_title = "Events, 1 Aug 2021 – 31 Oct 2021 · " + " · ".join(f"filter number {i}: value" for i in range(40))
+    fig = build_snapshot_figure(events, ARTICLES, [], title=long_title, size=size)
+    fig.canvas.draw()
+    title = fig.findobj(lambda a: getattr(a, "get_gid", lambda: None)() == "snapshot-title")[0]
+    assert title.get_window_extent().x1 <= fig.bbox.width
+    assert title.get_text().count("\n") == 1 and title.get_text().endswith("…")
+
+
 def test_markers_are_hollow_when_approximate_and_ringed_as_on_the_map(events):
     fig = build_snapshot_figure(events, ARTICLES, [], title=TITLE)
     ax = next(a for a in fig.axes if a.get_gid() == "snapshot-map")
