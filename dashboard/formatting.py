@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from html import escape
+from html import escape as _html_escape
 
 import pandas as pd
+
+
+def escape(value: object) -> str:
+    """HTML-escape text for the map, and encode braces too.
+
+    folium/branca render each generated script once more as a Jinja template, so a
+    "{{ ... }}" in any data would be evaluated on the server; as HTML entities the braces
+    still show as braces in popups and tooltips.
+    """
+    return _html_escape(str(value)).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _as_date(value) -> date:

@@ -118,12 +118,6 @@ UCDP_WHERE_PREC: dict[str, tuple[str, float, str]] = {
     "7": ("region", 300.0, "UCDP where_prec 7: international waters or airspace"),
 }
 
-# Text with Jinja delimiters is rejected: branca compiles every rendered map script as a
-# Jinja template again, so "{{ ... }}" in a popup would run on the server (template
-# injection) and "{#" breaks the map. Remove this guard once formatting/mapping escape
-# "{" and "}" in popups and tooltips (tests/test_imports_browser.py has the xfail test).
-TEMPLATE_DELIMITERS = re.compile(r"\{[{%#]")
-
 GENERIC_PRECISION = ("city", 5.0, "precision not stated in the file; assumed town-level (±5 km)")
 # Country names in datasets that differ from Natural Earth's.
 COUNTRY_ALIASES = {"russian federation": "RUS", "iran (islamic republic of)": "IRN", "kyrgyz republic": "KGZ"}
@@ -375,28 +369,6 @@ class _Problems:
         return rejected
 
 
-def _reject_template_text(table: pd.DataFrame, rows: np.ndarray, problems: _Problems) -> None:
-    for column in table.columns:
-        if column.startswith("_"):
-            continue
-        texts = table[column].map(lambda v: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
-        found = texts.str.contains(TEMPLATE_DELIMITERS).to_numpy(dtype=bool)
-        problems.add(found, rows, column, lambda _i: _TEMPLATE_REASON)
-
-
-_TEMPLATE_REASON = "contains '{{', '{%' or '{#', which the map renderer would run as a template; refused"
-
-
-def _has_template_text(value: object) -> bool:
-    if isinstance(value, str):
-        return bool(TEMPLATE_DELIMITERS.search(value))
-    if isinstance(value, dict):
-        return any(_has_template_text(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_template_text(v) for v in value)
-    return False
-
-
 def _coordinates(table: pd.DataFrame, lat_col: str, lon_col: str, rows: np.ndarray, problems: _Problems):
     lat = pd.to_numeric(table[lat_col], errors="coerce").to_numpy(dtype=float)
     lon = pd.to_numeric(table[lon_col], errors="coerce").to_numpy(dtype=float)
@@ -525,7 +497,6 @@ def _acled_dates(dates: pd.Series, precision: list[str], rows, problems) -> tupl
 def _map_acled(table: pd.DataFrame, label: str, name: str, columns: dict) -> tuple[list[dict], list[RejectedRow]]:
     rows = np.arange(1, len(table) + 1)
     problems = _Problems(table)
-    _reject_template_text(table, rows, problems)
     get = lambda column: table[column].tolist() if column in table else [""] * len(table)  # noqa: E731
     lat, lon = _coordinates(table, "latitude", "longitude", rows, problems)
     dates = _dates(table["event_date"], "event_date", rows, problems)
@@ -630,7 +601,6 @@ def _ucdp_precision_from_name(where: str, country_name: str) -> tuple[str, float
 def _map_ucdp(table: pd.DataFrame, label: str, name: str, columns: dict) -> tuple[list[dict], list[RejectedRow]]:
     rows = np.arange(1, len(table) + 1)
     problems = _Problems(table)
-    _reject_template_text(table, rows, problems)
     get = lambda column: table[column].tolist() if column in table else [""] * len(table)  # noqa: E731
     lat, lon = _coordinates(table, "latitude", "longitude", rows, problems)
     starts = _dates(table["date_start"], "date_start", rows, problems)
@@ -732,7 +702,6 @@ def _map_generic(table: pd.DataFrame, label: str, name: str, columns: dict) -> t
     chosen = _resolve_columns(table, label, columns)
     rows = table["_row"].to_numpy() if "_row" in table else np.arange(1, len(table) + 1)
     problems = _Problems(table)
-    _reject_template_text(table, rows, problems)
     n = len(table)
     get = lambda column: table[column].tolist() if column and column in table else [""] * n  # noqa: E731
     lat, lon = _coordinates(table, chosen["lat"], chosen["lon"], rows, problems)
@@ -840,9 +809,6 @@ def _import_geojson(data: bytes | Path, label: str, name: str, columns: dict) ->
             continue
         props = feature.get("properties") or {}
         lon, lat = feature["geometry"]["coordinates"][:2]
-        if _has_template_text(props):
-            rejected.append(RejectedRow(number, "properties", _TEMPLATE_REASON))
-            continue
         if _already_events(props):
             kept.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
                          "properties": props, "_row": number})

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from html import escape
 
 import folium
 import pandas as pd
@@ -21,7 +20,7 @@ from shapely.geometry import mapping, shape
 
 from dashboard.assets import asset_text, localize
 from dashboard.events import CATEGORIES
-from dashboard.formatting import event_card_html, format_event_date
+from dashboard.formatting import escape, event_card_html, format_event_date
 from dashboard.layers import CONTEXT_ATTRIBUTION, LAYERS, load_context, load_layer
 
 CENTER = (37.6, 69.0)  # the Tajik–Afghan border region

@@ -20,8 +20,8 @@ HOSTILE_STRINGS = [
     "<style>@import 'javascript:window.__xss=1'</style><b onmouseover=window.__xss=1>hover</b>",
 ]
 
-# Template syntax: the map renderer (branca/Jinja) would evaluate this on the server, so the
-# importer refuses it; kept apart so tests can check the refusal and the renderer separately.
+# Template syntax: branca renders map scripts once more as Jinja templates, so unescaped braces
+# would run on the server; kept apart so tests check storage and rendering separately.
 TEMPLATE_STRINGS = [
     "{{ cycler.__init__.__globals__.os.getpid() }}",
     "{% for x in range(3) %}x{% endfor %}",

@@ -11,7 +11,7 @@ import pytest
 
 from dashboard.imports import import_dataset, load_imported_datasets
 from dashboard.mapping import MAX_DETAILED_EVENTS, build_map, standalone_html
-from hostile import HOSTILE_STRINGS, write_hostile_acled_csv
+from hostile import TEMPLATE_STRINGS, HOSTILE_STRINGS, write_hostile_acled_csv
 
 OPEN_EVERYTHING = """() => {
     const maps = Object.values(window).filter(v => v instanceof L.Map);
@@ -66,16 +66,17 @@ INJECTED_ELEMENTS = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "mapping/formatting: branca compiles rendered map scripts as Jinja templates, so '{{ }}' in event text "
-    "is evaluated on the server; fix by escaping '{' and '}' as &#123; &#125; in popups and tooltips"))
 def test_template_syntax_in_event_text_is_not_evaluated_by_the_map_renderer():
+    """branca renders generated scripts once more as Jinja templates: braces must arrive encoded."""
     from dashboard.synthetic import synthetic_events
 
-    events = synthetic_events(2)
+    events = synthetic_events(len(TEMPLATE_STRINGS) + 1)
     events.loc[0, "title"] = "T{{ 7*7 }}T"
+    for index, text in enumerate(TEMPLATE_STRINGS, start=1):
+        events.loc[index, "summary"] = text
     html = build_map(events, {}, []).get_root().render()
-    assert "T49T" not in html
+    assert "T49T" not in html and "xxx" not in html
+    assert "T\\u0026#123;\\u0026#123; 7*7 \\u0026#125;\\u0026#125;T" in html  # entities, JSON-encoded
 
 
 @pytest.fixture
@@ -90,9 +91,6 @@ def hostile_frame(tmp_path, monkeypatch):
 
 def test_hostile_import_runs_no_script_in_popups_or_tooltips(browser, hostile_frame, tmp_path):
     m = build_map(hostile_frame, {}, [], imports={"hostile": hostile_frame})
-    # Leaflet.markercluster throws "Map has no maxZoom specified" on a map without tiles, which
-    # stops every layer after the first cluster; mapping.build_base_map should set this itself.
-    m.options.setdefault("max_zoom", 18)
     html = standalone_html(m)
     page_path = tmp_path / "hostile_map.html"
     page_path.write_text(html, encoding="utf-8")
