@@ -30,6 +30,7 @@ import os
 import sys
 import tempfile
 import textwrap
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -370,6 +371,10 @@ def build_snapshot_figure(
         extent = _mercator_bbox(DEFAULT_BBOX)
     extent = _match_aspect(extent, (map_box[2] * width_px) / (map_box[3] * height_px))
     tolerance = (extent[2] - extent[0]) / (map_box[2] * width_px)  # about one pixel
+    # Only events inside the frame are drawn, counted and cited; the count says how many are left out.
+    inside = (x >= extent[0]) & (x <= extent[2]) & (y >= extent[1]) & (y <= extent[3])
+    outside_count = int((~inside).sum())
+    events, x, y = events[inside], x[inside], y[inside]
 
     _draw_basemap(ax, extent, tolerance)
     for layer_id in layer_ids:
@@ -393,7 +398,7 @@ def build_snapshot_figure(
     _draw_north_arrow(ax)
 
     FigureCanvasAgg(fig)
-    _draw_header(fig, title, events, layer_ids, detailed, numbered or not label_sources)
+    _draw_header(fig, title, events, layer_ids, detailed, numbered or not label_sources, outside_count)
     legend = _draw_legend(fig, events, layer_ids)
     _draw_source_list(fig, legend, sources.entries)
     credits = "Map data: " + "; ".join(attributions(layer_ids))
@@ -542,7 +547,7 @@ def _chars_that_fit(fig: Figure, width_fraction: float, fontsize: float, weight:
 
 
 def _draw_header(fig: Figure, title: str, events: pd.DataFrame, layer_ids: list[str], detailed: bool,
-                 numbered: bool) -> None:
+                 numbered: bool, outside_count: int) -> None:
     lines = textwrap.wrap(title, width=_chars_that_fit(fig, 0.97, 14, "bold")) or [""]
     if len(lines) > 2:  # never silently: the cut is marked
         lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width=len(lines[0]), placeholder=" …")]
@@ -555,6 +560,8 @@ def _draw_header(fig: Figure, title: str, events: pd.DataFrame, layer_ids: list[
         if first.year == last.year and span == f"{first.year}–{last.year}":
             span = str(first.year)
         count += f" (dated {span})"
+    if outside_count:
+        count += f", {outside_count:,} more outside this view"
     layers = ", ".join(LAYERS[layer_id].label for layer_id in layer_ids) or "none"
     subtitle = f"{count} · layers: {layers}"
     if not detailed:
@@ -639,6 +646,11 @@ def _draw_source_list(fig: Figure, legend, entries: list[str]) -> None:
              parse_math=False, gid="snapshot-sources")
 
 
+# Matplotlib is not thread-safe and Streamlit serves each session (and each deferred
+# download) on its own thread: renders take turns.
+_RENDER_LOCK = threading.Lock()
+
+
 def _save(fig: Figure, fmt: str, title: str, credits: str) -> bytes:
     buffer = io.BytesIO()
     metadata = {"Title": title, "Author": credits} if fmt == "pdf" else {"Title": title, "Source": credits}
@@ -658,9 +670,10 @@ def render_snapshot_png(
 ) -> bytes:
     """The snapshot as PNG bytes of exactly the preset's pixel size."""
     layer_ids = list(layer_ids)
-    fig = build_snapshot_figure(events, articles, layer_ids, title=title, bbox=bbox, size=size,
-                                label_sources=label_sources)
-    return _save(fig, "png", title, "Map data: " + "; ".join(attributions(layer_ids)))
+    with _RENDER_LOCK:
+        fig = build_snapshot_figure(events, articles, layer_ids, title=title, bbox=bbox, size=size,
+                                    label_sources=label_sources)
+        return _save(fig, "png", title, "Map data: " + "; ".join(attributions(layer_ids)))
 
 
 def render_snapshot_pdf(
@@ -675,9 +688,10 @@ def render_snapshot_pdf(
 ) -> bytes:
     """The snapshot as a one-page vector PDF (A4 landscape, or the slide's aspect)."""
     layer_ids = list(layer_ids)
-    fig = build_snapshot_figure(events, articles, layer_ids, title=title, bbox=bbox, size=size,
-                                label_sources=label_sources)
-    return _save(fig, "pdf", title, "Map data: " + "; ".join(attributions(layer_ids)))
+    with _RENDER_LOCK:
+        fig = build_snapshot_figure(events, articles, layer_ids, title=title, bbox=bbox, size=size,
+                                    label_sources=label_sources)
+        return _save(fig, "pdf", title, "Map data: " + "; ".join(attributions(layer_ids)))
 
 
 # ---------------------------------------------------------------- interactive HTML
@@ -817,8 +831,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--bbox", help="minlon,minlat,maxlon,maxlat (default: fit the events)")
     parser.add_argument("--size", default="slide", help="slide (1600x1000), a4 (3508x2480 at 300 dpi) or WxH")
     parser.add_argument("--no-numbers", action="store_true", help="do not number the markers by source")
-    parser.add_argument("--events", type=Path, help="events GeoJSON (default: geodata/events.geojson)")
-    parser.add_argument("--articles", type=Path, help="articles JSON (default: seeds/articles.json)")
+    parser.add_argument("--events-file", type=Path, help="events GeoJSON (default: geodata/events.geojson)")
+    parser.add_argument("--articles-file", type=Path, help="articles JSON (default: seeds/articles.json)")
     parser.add_argument("--out", required=True, type=Path, help="output file; the extension picks the format")
     return parser
 
@@ -891,7 +905,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from dashboard.data import load_curated_events  # noqa: PLC0415 - reads the border only when needed
 
     try:
-        kwargs = {k: v for k, v in (("events_path", args.events), ("articles_path", args.articles)) if v}
+        kwargs = {k: v for k, v in (("events_path", args.events_file), ("articles_path", args.articles_file)) if v}
         events, articles = load_curated_events(**kwargs)
     except (OSError, ValueError) as error:
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__

@@ -214,6 +214,17 @@ def test_extent_covers_the_requested_bbox_and_fills_the_frame(events):
         math.isclose(minlat, 34.0, abs_tol=1e-6) and math.isclose(maxlat, 39.5, abs_tol=1e-6))
 
 
+def test_only_events_inside_the_view_are_drawn_counted_and_cited(events):
+    # Dushanbe and Kharb-Maydon only; the southern events (and the dataset citation) are outside
+    fig = build_snapshot_figure(events, ARTICLES, [], title=TITLE, bbox=(68.0, 37.0, 69.5, 39.0))
+    assert "2 events shown" in _texts(fig, "snapshot-subtitle")[0]
+    assert "3 more outside this view" in _texts(fig, "snapshot-subtitle")[0]
+    sources = " ".join(_texts(fig, "snapshot-sources")[0].split())
+    assert "Taliban delegation in Moscow" in sources and "Imported dataset" not in sources
+    ax = next(a for a in fig.axes if a.get_gid() == "snapshot-map")
+    assert len(next(c for c in ax.collections if c.get_gid() == "snapshot-events").get_offsets()) == 2
+
+
 def test_fit_to_events_includes_every_event_with_a_margin(events):
     minlon, minlat, maxlon, maxlat = _map_extent_lonlat(build_snapshot_figure(events, ARTICLES, [], title=TITLE))
     assert minlon < events["lon"].min() - 0.2 and maxlon > events["lon"].max() + 0.2

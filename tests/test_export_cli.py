@@ -46,7 +46,7 @@ def data_files(tmp_path: Path) -> list[str]:
     ]}
     (tmp_path / "events.geojson").write_text(json.dumps(events), encoding="utf-8")
     (tmp_path / "articles.json").write_text(json.dumps(ARTICLES), encoding="utf-8")
-    return ["--events", str(tmp_path / "events.geojson"), "--articles", str(tmp_path / "articles.json")]
+    return ["--events-file", str(tmp_path / "events.geojson"), "--articles-file", str(tmp_path / "articles.json")]
 
 
 def _run(argv: list[str], capsys) -> tuple[int, str, str]:
@@ -112,7 +112,7 @@ def test_unreadable_events_file_is_one_line_and_writes_nothing(tmp_path, capsys)
     (tmp_path / "events.geojson").write_text('{"type": "FeatureCollection", "features": [{"bad": 1}]}')
     (tmp_path / "articles.json").write_text(json.dumps(ARTICLES))
     out = tmp_path / "events.csv"
-    code, _stdout, stderr = _run(["--events", str(tmp_path / "events.geojson"), "--articles",
+    code, _stdout, stderr = _run(["--events-file", str(tmp_path / "events.geojson"), "--articles-file",
                                   str(tmp_path / "articles.json"), "--out", str(out)], capsys)
     assert code == 1 and stderr.count("\n") == 1 and "cannot load events" in stderr
     assert not out.exists()
