@@ -17,16 +17,23 @@ from streamlit_folium import st_folium
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run dashboard/app.py`
 
+import pandas as pd  # noqa: E402
+
 from dashboard.assets import ensure_static_assets  # noqa: E402
-from dashboard.data import load_curated_events  # noqa: E402
+from dashboard.data import load_curated_events, prepare_events  # noqa: E402
 from dashboard.events import CATEGORIES  # noqa: E402
 from dashboard.filters import (  # noqa: E402
     PLAY_STEPS, ViewState, ViewStateError, date_presets, filter_events, state_from_query, state_to_query, step_window,
 )
 from dashboard.formatting import event_card_html, events_table  # noqa: E402
+from dashboard.imports import load_imported_datasets  # noqa: E402
 from dashboard.layers import LAYERS  # noqa: E402
 from dashboard.mapping import IMPORT_COLORS, build_base_map, build_event_group, build_layer_groups, build_legend  # noqa: E402
+from dashboard.review import CANDIDATES_DIR, load_candidates  # noqa: E402
 from dashboard.timeline import timeline_chart  # noqa: E402
+from dashboard.ui_export import render_export_panel  # noqa: E402
+from dashboard.ui_imports import render_import_panel  # noqa: E402
+from dashboard.ui_review import render_ingest_panel, render_review_panel  # noqa: E402
 
 st.set_page_config(page_title="Russia, the Taliban and Central Asia — event map", page_icon="🗺️", layout="wide")
 
@@ -39,6 +46,13 @@ def _static_assets() -> Path:
 @st.cache_data(show_spinner=False)
 def _events(events_path: str | None):
     return load_curated_events(Path(events_path)) if events_path else load_curated_events()
+
+
+def _candidate_events() -> tuple[pd.DataFrame | None, dict[Path, dict]]:
+    """Unreviewed candidates from ingested articles: shown with the curated events, marked as such."""
+    files = {path: load_candidates(path) for path in sorted(CANDIDATES_DIR.glob("*.geojson"))}
+    frames = [prepare_events(collection) for collection in files.values() if collection.get("features")]
+    return (pd.concat(frames, ignore_index=True) if frames else None), files
 
 
 def _init_from_url(first: date, last: date) -> None:
@@ -101,6 +115,10 @@ def _sidebar(events, articles, first: date, last: date) -> ViewState:
     sidebar.header("Layers")
     layers = tuple(layer_id for layer_id, layer in LAYERS.items()
                    if sidebar.checkbox(layer.label, key=f"layer_{layer_id}"))
+    for index, (name, frame) in enumerate(st.session_state.get("_imports", {}).items()):
+        color = IMPORT_COLORS[index % len(IMPORT_COLORS)]
+        sidebar.checkbox(f"Imported: {name} ({len(frame):,})", key=f"import_{name}", value=True,
+                         help=f"Imported dataset, drawn in {color}")
     sidebar.toggle("Online map tiles", key="online_tiles",
                    help="OpenStreetMap tiles need internet; the vector basemap always works offline.")
 
@@ -125,8 +143,6 @@ def _sidebar(events, articles, first: date, last: date) -> ViewState:
 @st.fragment(run_every=1.5)
 def _playback(last: date) -> None:
     """While playing, move the window one step per tick and rerun the whole page."""
-    if not st.session_state.get("playing"):
-        return
     start, end = st.session_state.window
     moved = step_window(start, end, st.session_state.play_step, last)
     if moved is None:
@@ -144,21 +160,34 @@ def _on_table_select() -> None:
 
 def main() -> None:
     _static_assets()
-    events, articles = _events(os.environ.get("DASHBOARD_EVENTS_PATH"))
+    curated, articles = _events(os.environ.get("DASHBOARD_EVENTS_PATH"))
+    candidates, candidate_files = _candidate_events()
+    events = curated if candidates is None else pd.concat([curated, candidates], ignore_index=True)
+    import_errors: list[str] = []
+    st.session_state._imports = imports = load_imported_datasets(errors=import_errors)
     first, last = events["date_start"].min().date(), events["date_end"].max().date()
     _init_from_url(first, last)
     state = _sidebar(events, articles, first, last)
-    _playback(last)
+    if st.session_state.playing:
+        _playback(last)
     st.query_params.from_dict(state_to_query(state))
 
     shown = filter_events(events, state)
     st.title("Russia, the Taliban and Central Asia")
     if st.session_state.pop("_url_error", None):
         st.warning("The link had a value that could not be read; showing the default view instead.")
+    for error in import_errors:
+        st.warning(f"An imported dataset could not be loaded: {error}")
     st.caption(f"Showing {len(shown)} of {len(events)} events · {state.start:%d %b %Y} – {state.end:%d %b %Y}")
 
     selected = shown.loc[shown["id"] == state.event].iloc[0] if state.event and (shown["id"] == state.event).any() else None
     groups = build_layer_groups(state.layers)
+    shown_imports = {}
+    for index, (name, frame) in enumerate(imports.items()):
+        if st.session_state.get(f"import_{name}", True):
+            shown_imports[name] = filter_events(frame, state)
+            groups.append(build_event_group(shown_imports[name], {}, name=name,
+                                            color=IMPORT_COLORS[index % len(IMPORT_COLORS)]))
     groups.append(build_event_group(shown, articles, selected=state.event))
     base = build_base_map(st.session_state.online_tiles)
     build_legend().add_to(base)
@@ -166,8 +195,13 @@ def main() -> None:
     zoom = (8 if selected["uncertainty_km"] < 50 else 5) if selected is not None else None
     map_column, card_column = st.columns([3, 1])
     with map_column:
-        st_folium(base, key="map", height=620, use_container_width=True, returned_objects=[],
-                  feature_group_to_add=groups, center=center, zoom=zoom)
+        # No rerun on pan or zoom, unless the user asked exports to follow the map's extent.
+        tracked = ["bounds"] if st.session_state.get("track_extent") else []
+        map_state = st_folium(base, key="map", height=620, use_container_width=True, returned_objects=tracked,
+                              feature_group_to_add=groups, center=center, zoom=zoom)
+        if shown_imports:
+            st.caption(" · ".join(f"{name}: {len(frame):,} of {len(imports[name]):,} imported events"
+                                  for name, frame in shown_imports.items()))
     with card_column:
         if selected is not None:
             st.markdown(event_card_html(selected.to_dict(), articles, selected["distance_to_border_km"]),
@@ -186,6 +220,18 @@ def main() -> None:
     st.session_state._table_ids = table["id"].tolist()
     st.dataframe(table.drop(columns=["id"]), key="event_table", hide_index=True, width="stretch",
                  on_select=_on_table_select, selection_mode="single-row")
+
+    export_tab, article_tab, import_tab = st.tabs(["Export this view", "Add an article", "Import a dataset"])
+    with export_tab:
+        st.checkbox("Follow the map's current extent (the page then updates after each pan or zoom)",
+                    key="track_extent")
+        render_export_panel(shown, articles, state, (map_state or {}).get("bounds") if tracked else None)
+    with article_tab:
+        render_ingest_panel(CANDIDATES_DIR, known_articles=articles)
+        for path, collection in candidate_files.items():
+            render_review_panel(collection, candidates_path=path, key=f"review-{path.stem}")
+    with import_tab:
+        render_import_panel()
 
 
 main()
