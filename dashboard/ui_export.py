@@ -83,7 +83,9 @@ def render_export_panel(
                f"{len(state.layers)} layer{'s' if len(state.layers) != 1 else ''} · files are made when you click")
     downloads = export_downloads(events, articles, state, bbox=bbox if extent == CURRENT_VIEW else None,
                                  size=size, label_sources=label_sources)
-    for column, download in zip(st.columns(len(downloads)), downloads):
-        column.download_button(download.label, data=download.make_data, file_name=download.file_name,
-                                mime=download.mime, on_click="ignore", help=download.help,
-                                key=f"{key}_{download.file_name.rsplit('.', 1)[1]}", width="stretch")
+    # A horizontal flex row: the buttons keep their full labels and wrap in a narrow column.
+    row = st.container(horizontal=True, gap="small")
+    for download in downloads:
+        row.download_button(download.label, data=download.make_data, file_name=download.file_name,
+                            mime=download.mime, on_click="ignore", help=download.help,
+                            key=f"{key}_{download.file_name.rsplit('.', 1)[1]}", width="content")

@@ -460,3 +460,24 @@ def test_export_downloads_make_the_right_files_lazily(events):
     assert [f["properties"]["id"] for f in json.loads(downloads["Download GeoJSON"].make_data())["features"]] == list(
         events["id"])
     assert len(_csv_rows(downloads["Download CSV"].make_data())) == len(events)
+
+
+def test_standalone_html_draws_in_a_browser_with_no_network(events, browser, tmp_path):
+    path = tmp_path / "map.html"
+    path.write_bytes(snapshot_html(events, ARTICLES, ALL_LAYERS, title=TITLE, bbox=(60.0, 30.0, 76.0, 42.0)))
+    page = browser.new_page()
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(path.as_uri())
+        page.locator(".leaflet-container").wait_for(timeout=10_000)
+        page.wait_for_timeout(500)
+        assert errors == []
+        assert [url for url in requests if not url.startswith(("file:", "data:", "about:", "blob:"))] == []
+        assert page.title() == TITLE
+        drawn = page.locator("path.event-marker").count() + page.locator(".marker-cluster").count()
+        assert drawn >= 3  # clustered or not, the events are on the map
+        assert page.locator(".layer-border").count() >= 1
+    finally:
+        page.close()
