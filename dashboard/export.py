@@ -723,6 +723,10 @@ _INTERNAL_COLUMNS = {"_search", "lon", "lat"}
 
 def _plain(value):
     """JSON-ready Python values: dates as YYYY-MM-DD, NaN as None, numpy scalars unwrapped."""
+    if value is pd.NaT or value is None:
+        return None
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     if isinstance(value, date):
@@ -735,8 +739,6 @@ def _plain(value):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
-    if value is pd.NaT:
-        return None
     return value
 
 
@@ -786,10 +788,10 @@ def events_csv(events: pd.DataFrame, articles: dict[str, dict]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for record in events.to_dict("records"):
-        sources = record.get("sources") or []
+        sources = _plain(record.get("sources")) or []
         cited = [articles.get(s.get("article") or "", {}) for s in sources]
         flat = {
-            "actors": ACTOR_SEPARATOR.join(record.get("actors") or []),
+            "actors": ACTOR_SEPARATOR.join(_plain(record.get("actors")) or []),
             "source_articles": [s.get("article") or "" for s in sources],
             "source_titles": [a.get("title") or "" for a in cited],
             "source_outlets": [a.get("outlet") or "" for a in cited],
@@ -914,7 +916,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                        f"{f' (and {more} more problems)' if more > 0 else ''}\n")
     shown = filter_events(events, state)
     data = export_bytes(fmt, shown, articles, state, bbox=bbox, size=args.size, label_sources=not args.no_numbers)
-    write_atomically(out, data)
+    try:
+        write_atomically(out, data)
+    except OSError as error:
+        parser.exit(1, f"{parser.prog}: error: cannot write {str(out)!r}: {error.strerror or error}\n")
     print(f"wrote {out} ({len(shown)} events, {len(data):,} bytes)")
     return 0
 
