@@ -398,7 +398,8 @@ def build_snapshot_figure(
     _draw_north_arrow(ax)
 
     FigureCanvasAgg(fig)
-    _draw_header(fig, title, events, layer_ids, detailed, numbered or not label_sources, outside_count)
+    _draw_header(fig, title, events, layer_ids, rings_omitted=not detailed,
+                 labels_omitted=label_sources and not numbered, outside_count=outside_count)
     legend = _draw_legend(fig, events, layer_ids)
     _draw_source_list(fig, legend, sources.entries)
     credits = "Map data: " + "; ".join(attributions(layer_ids))
@@ -546,8 +547,9 @@ def _chars_that_fit(fig: Figure, width_fraction: float, fontsize: float, weight:
     return max(int(width_fraction * fig.bbox.width / (width / len(_SAMPLE))), 10)
 
 
-def _draw_header(fig: Figure, title: str, events: pd.DataFrame, layer_ids: list[str], detailed: bool,
-                 numbered: bool, outside_count: int) -> None:
+def _draw_header(fig: Figure, title: str, events: pd.DataFrame, layer_ids: list[str], *, rings_omitted: bool,
+                 labels_omitted: bool, outside_count: int) -> None:
+    """Title (at most two lines, a cut is marked) and a subtitle that says what the map shows and leaves out."""
     lines = textwrap.wrap(title, width=_chars_that_fit(fig, 0.97, 14, "bold")) or [""]
     if len(lines) > 2:  # never silently: the cut is marked
         lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width=len(lines[0]), placeholder=" …")]
@@ -564,10 +566,10 @@ def _draw_header(fig: Figure, title: str, events: pd.DataFrame, layer_ids: list[
         count += f", {outside_count:,} more outside this view"
     layers = ", ".join(LAYERS[layer_id].label for layer_id in layer_ids) or "none"
     subtitle = f"{count} · layers: {layers}"
-    if not detailed:
+    if rings_omitted:
         subtitle += " · uncertainty rings omitted at this number of events"
-    if not numbered and len(events) > MAX_LABELLED_EVENTS:
-        subtitle += " · markers not numbered"
+    if labels_omitted:
+        subtitle += " · markers not numbered at this number of events"
     title_line = 14 * 1.25 / 72 / fig.get_figheight()  # one title line as a figure fraction
     subtitle = textwrap.shorten(subtitle, width=_chars_that_fit(fig, 0.97, 8), placeholder=" …")
     fig.text(0.015, 0.965 - title_line * len(lines) - 0.008, subtitle, fontsize=8, color="#444444", va="top",

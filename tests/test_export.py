@@ -481,3 +481,17 @@ def test_standalone_html_draws_in_a_browser_with_no_network(events, browser, tmp
         assert page.locator(".layer-border").count() >= 1
     finally:
         page.close()
+
+
+def test_many_events_drop_rings_and_numbers_and_say_so():
+    from dashboard.synthetic import synthetic_events
+
+    many = synthetic_events(2000)
+    fig = build_snapshot_figure(many, {}, [], title=TITLE, bbox=(60.0, 29.0, 76.0, 41.0))
+    subtitle = _texts(fig, "snapshot-subtitle")[0]
+    assert "2,000 events shown" in subtitle
+    assert "uncertainty rings omitted" in subtitle and "markers not numbered" in subtitle
+    ax = next(a for a in fig.axes if a.get_gid() == "snapshot-map")
+    assert [c.get_gid() for c in ax.collections].count("snapshot-uncertainty") == 0
+    assert _texts(fig, "snapshot-event-label") == []
+    assert "1. synthetic" in _texts(fig, "snapshot-sources")[0]  # dataset citations are still listed
