@@ -213,7 +213,7 @@ def main() -> None:
             st.info("Select a row in the table to focus the map on an event and read its sources.")
 
     st.subheader("Timeline")
-    st.altair_chart(timeline_chart(shown), width="stretch")
+    st.altair_chart(timeline_chart(shown, state.start), width="stretch")
 
     st.subheader("Events")
     table = events_table(shown, articles)

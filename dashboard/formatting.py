@@ -96,7 +96,10 @@ def events_table(events: pd.DataFrame, articles: dict[str, dict]) -> pd.DataFram
         names = []
         for source in sources:
             article = articles.get(source.get("article") or "")
-            names.append(article["outlet"] if article and article.get("outlet") else (source.get("citation") or source.get("article") or ""))
+            if article:
+                names.append(article.get("outlet") or article.get("title") or source["article"])
+            else:
+                names.append(source.get("citation") or source.get("article") or "")
         return "; ".join(dict.fromkeys(names))
 
     ordered = events.sort_values(["date_start", "id"])

@@ -296,12 +296,14 @@ class _Legend(folium.MacroElement):
     _template = folium.elements.Template(
         """{% macro script(this, kwargs) %}
         (function () {
-            var legend = L.control({position: 'bottomleft'});
+            var legend = L.control({position: 'topright'});
             legend.onAdd = function () {
-                var div = L.DomUtil.create('div', 'map-legend');
-                div.innerHTML = {{ this.html|tojson }};
-                div.style.cssText = 'background:rgba(255,255,255,.92);padding:6px 8px;font:11px/1.35 sans-serif;'
-                    + 'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:45vh;overflow:auto';
+                var div = L.DomUtil.create('details', 'map-legend');
+                div.open = true;
+                div.innerHTML = '<summary style="cursor:pointer;font-weight:600">Legend</summary>' + {{ this.html|tojson }};
+                div.style.cssText = 'background:rgba(255,255,255,.92);padding:4px 8px;font:10.5px/1.3 sans-serif;'
+                    + 'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:60vh;overflow:auto;'
+                    + 'column-count:2;column-gap:10px;max-width:330px';
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
@@ -321,7 +323,7 @@ class _Legend(folium.MacroElement):
             '<span style="display:inline-block;width:12px;height:12px;border-radius:50%;border:1px dashed #555;margin-right:4px"></span>dashed ring: uncertainty',
             "<b>Layers</b>",
         ] + [line.format(layer.color) + escape(layer.label) for layer in LAYERS.values()]
-        self.html = "<br>".join(rows)
+        self.html = "".join(f'<div style="break-inside:avoid">{row}</div>' for row in rows)
 
 
 def build_map(
