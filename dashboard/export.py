@@ -401,7 +401,7 @@ def build_snapshot_figure(
     _draw_header(fig, title, events, layer_ids, rings_omitted=not detailed,
                  labels_omitted=label_sources and not numbered, outside_count=outside_count)
     legend = _draw_legend(fig, events, layer_ids)
-    _draw_source_list(fig, legend, sources.entries)
+    _draw_source_list(fig, legend, sources.entries, numbered=numbered)
     credits = "Map data: " + "; ".join(attributions(layer_ids))
     fig.text(0.015, 0.03, credits, fontsize=6.5, color="#444444", va="center", parse_math=False,
              gid="snapshot-attribution", wrap=True)
@@ -492,9 +492,10 @@ def _draw_events(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, deta
     # Unreviewed (machine-extracted) events get a dashed outline, as on the interactive map.
     unreviewed = (events["review_status"] == "unreviewed").to_numpy() if "review_status" in events else (
         np.zeros(len(events), bool))
-    ax.scatter(x, y, s=42 if detailed else 10, c=faces, edgecolors=colors, linewidths=1.6 if detailed else 0.5,
+    # Thousands of dots would bury the layers: then they are small and drawn beneath them.
+    ax.scatter(x, y, s=42 if detailed else 8, c=faces, edgecolors=colors, linewidths=1.6 if detailed else 0.4,
                linestyles=[(0, (2, 1.2)) if flag else "solid" for flag in unreviewed],
-               zorder=8, gid="snapshot-events")
+               zorder=8 if detailed else 3.5, gid="snapshot-events")
     if numbers:
         halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
         for (xi, yi), place_numbers in _numbers_by_place(x, y, numbers).items():
@@ -564,8 +565,7 @@ def _draw_header(fig: Figure, title: str, events: pd.DataFrame, layer_ids: list[
         count += f" (dated {span})"
     if outside_count:
         count += f", {outside_count:,} more outside this view"
-    layers = ", ".join(LAYERS[layer_id].label for layer_id in layer_ids) or "none"
-    subtitle = f"{count} · layers: {layers}"
+    subtitle = count  # the layers are named in the legend
     if rings_omitted:
         subtitle += " · uncertainty rings omitted at this number of events"
     if labels_omitted:
@@ -620,7 +620,7 @@ def _marker_handle(legend, orig_handle, xdescent, ydescent, width, height, fonts
     return Circle((width / 2 - xdescent, height / 2 - ydescent), height * 0.4)
 
 
-def _draw_source_list(fig: Figure, legend, entries: list[str]) -> None:
+def _draw_source_list(fig: Figure, legend, entries: list[str], *, numbered: bool) -> None:
     """The numbered sources under the legend; what does not fit is counted, not cut mid-line."""
     renderer = fig.canvas.get_renderer()
     legend_box = legend.get_window_extent(renderer).transformed(fig.transFigure.inverted())
@@ -642,7 +642,7 @@ def _draw_source_list(fig: Figure, legend, entries: list[str]) -> None:
         lines.append(f"… and {len(entries) - shown} more (see the CSV export)")
     if not entries:
         lines = ["No events in this view."]
-    fig.text(0.68, top, "Sources (numbers on the map)", fontsize=8, fontweight="bold", va="top",
+    fig.text(0.68, top, "Sources (numbers on the map)" if numbered else "Sources", fontsize=8, fontweight="bold", va="top",
              gid="snapshot-sources-heading")
     fig.text(0.68, top - 0.035, "\n".join(lines), fontsize=fontsize, va="top", linespacing=1.3,
              parse_math=False, gid="snapshot-sources")

@@ -134,6 +134,7 @@ def test_figure_has_title_legend_sources_attribution_scale_and_north_arrow(event
     for credit in ("Natural Earth", "© OpenStreetMap contributors", "geoBoundaries", "GeoNames (geonames.org)"):
         assert credit in credits
     assert _texts(fig, "snapshot-north-arrow") == ["N"]
+    assert _texts(fig, "snapshot-sources-heading") == ["Sources (numbers on the map)"]
     assert fig.findobj(lambda a: getattr(a, "get_gid", lambda: None)() == "snapshot-scalebar")
 
 
@@ -495,3 +496,4 @@ def test_many_events_drop_rings_and_numbers_and_say_so():
     assert [c.get_gid() for c in ax.collections].count("snapshot-uncertainty") == 0
     assert _texts(fig, "snapshot-event-label") == []
     assert "1. synthetic" in _texts(fig, "snapshot-sources")[0]  # dataset citations are still listed
+    assert _texts(fig, "snapshot-sources-heading") == ["Sources"]
