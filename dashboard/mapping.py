@@ -12,9 +12,10 @@ import json
 from functools import lru_cache
 
 import folium
+import numpy as np
 import pandas as pd
 import shapely
-from folium.plugins import FastMarkerCluster, MarkerCluster
+from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 from shapely.geometry import mapping, shape
 
@@ -272,18 +273,48 @@ def build_event_group(
     return group
 
 
-def _fast_cluster(events: pd.DataFrame, color: str | None) -> FastMarkerCluster:
-    """Compact arrays [lat, lon, colour index]; markers are built in the browser."""
+def _fast_cluster(events: pd.DataFrame, color: str | None) -> MarkerCluster:
+    """Many events as compact integer arrays; the markers are built in the browser."""
     palette = [color] if color else list(CATEGORY_COLORS.values())
-    index = {c: i for i, c in enumerate(CATEGORY_COLORS)}
-    codes = [0] * len(events) if color else events["category"].map(lambda c: index.get(c, len(index) - 1)).tolist()
-    data = [[round(lat, 4), round(lon, 4), code] for lat, lon, code in zip(events["lat"], events["lon"], codes)]
-    callback = (
-        "function (row) { var colors = " + json.dumps(palette) + ";"
-        " return L.circleMarker(new L.LatLng(row[0], row[1]),"
-        " {radius: 5, weight: 1, color: colors[row[2]], fillColor: colors[row[2]], fillOpacity: 0.8}); }"
+    if color:
+        codes = np.zeros(len(events), dtype=int)
+    else:
+        index = {c: i for i, c in enumerate(CATEGORY_COLORS)}
+        codes = events["category"].map(index).fillna(len(index) - 1).to_numpy(dtype=int)
+    return _CompactCluster(
+        lat=np.round(events["lat"].to_numpy() * 1e4).astype(int),
+        lon=np.round(events["lon"].to_numpy() * 1e4).astype(int),
+        codes=codes, palette=palette,
     )
-    return FastMarkerCluster(data, callback=callback, control=False, options={"chunkedLoading": True})
+
+
+class _CompactCluster(MarkerCluster):
+    """A marker cluster fed with three integer arrays (lat×1e4, lon×1e4, colour index).
+
+    folium's FastMarkerCluster validates every point in Python and writes nested lists,
+    which costs about a second and 2.5 MB for 100,000 events; this costs a fraction of both.
+    """
+
+    _template = folium.elements.Template(
+        """{% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.markerClusterGroup({{ this.options|tojavascript }});
+        (function (cluster, d, colors) {
+            var markers = new Array(d.lat.length);
+            for (var i = 0; i < d.lat.length; i++) {
+                var c = colors[d.code[i]];
+                markers[i] = L.circleMarker([d.lat[i] / 1e4, d.lon[i] / 1e4],
+                    {radius: 5, weight: 1, color: c, fillColor: c, fillOpacity: 0.8, className: "event-dot"});
+            }
+            cluster.addLayers(markers);
+        })({{ this.get_name() }}, {{ this.data }}, {{ this.palette|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, *, lat: np.ndarray, lon: np.ndarray, codes: np.ndarray, palette: list[str]):
+        super().__init__(control=False, options={"chunkedLoading": True, "showCoverageOnHover": False})
+        self._name = "CompactCluster"
+        self.data = json.dumps({"lat": lat.tolist(), "lon": lon.tolist(), "code": codes.tolist()}, separators=(",", ":"))
+        self.palette = palette
 
 
 def build_legend() -> folium.MacroElement:

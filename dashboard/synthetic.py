@@ -14,7 +14,7 @@ ACTORS = ["Taliban", "Russia", "Tajikistan", "Uzbekistan", "CSTO", "NRF", "Unite
 def synthetic_events(count: int, seed: int = 0) -> pd.DataFrame:
     """``count`` random events over Central Asia, 1979–2021, shaped like prepared curated events."""
     rng = np.random.default_rng(seed)
-    start = pd.Timestamp("1979-01-01") + pd.to_timedelta(rng.integers(0, 15340, count), unit="D")
+    start = pd.Timestamp("1979-01-01") + pd.to_timedelta(rng.integers(0, 15706, count), unit="D")  # to 2021-12-31
     ids = [f"synthetic-{i}" for i in range(count)]
     categories = rng.choice(list(CATEGORIES)[:-1], count)
     frame = pd.DataFrame({

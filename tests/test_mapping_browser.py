@@ -1,0 +1,32 @@
+"""Large layers really draw in a browser: the compact cluster accounts for every event."""
+
+from __future__ import annotations
+
+from dashboard.mapping import MAX_DETAILED_EVENTS, build_map, standalone_html
+from dashboard.synthetic import synthetic_events
+
+
+def test_compact_cluster_draws_every_event_offline(browser, tmp_path):
+    count = MAX_DETAILED_EVENTS * 3
+    page_path = tmp_path / "many.html"
+    events = synthetic_events(count)
+    bounds = (events["lon"].min(), events["lat"].min(), events["lon"].max(), events["lat"].max())
+    page_path.write_text(standalone_html(build_map(events, {}, (), bounds=bounds)), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    blocked: list[str] = []
+    context.route("http*://**/*", lambda route: (blocked.append(route.request.url), route.abort()))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(page_path.as_uri())
+        page.wait_for_selector(".marker-cluster", timeout=30_000)
+        total = page.evaluate(
+            """() => { let n = 0; document.querySelectorAll('.marker-cluster span')
+                         .forEach(s => n += parseInt(s.textContent, 10));
+                       return n + document.querySelectorAll('path.event-dot').length; }"""
+        )
+    finally:
+        context.close()
+    assert errors == [] and blocked == []
+    assert total == count
