@@ -251,7 +251,7 @@ def attributions(layer_ids: Iterable[str]) -> list[str]:
     for path in paths:
         features = read_geojson(path)["features"]
         found = [f["properties"].get("attribution") for f in features if f["properties"].get("attribution")]
-        if not found:  # places.geojson names GeoNames only in 'source'
+        if not found:  # a file without attribution properties: fall back to the registry's credit
             found = [CONTEXT_ATTRIBUTION] if path.parent == CONTEXT_DIR else [LAYERS[path.stem].attribution]
         for text in found:
             for part in text.replace(";", ",").split(","):

@@ -239,28 +239,30 @@ def build_rivers(src: Path):
 
 
 def _lookup_place(lookup: str, src: Path, layers: dict, countries: list[dict]):
-    """Return (point, source, license) for a gazetteer lookup key; see geodata/README.md."""
+    """Return (point, source, license, attribution) for a gazetteer lookup key; see geodata/README.md."""
     kind, _, key = lookup.partition(":")
     if kind == "geonames":
         with open(src / "gazetteer_key_places.csv", encoding="utf-8", newline="") as handle:
             [row] = [r for r in csv.DictReader(handle) if r["geonameid"] == key]
-        return shapely.Point(float(row["lon"]), float(row["lat"])), f"GeoNames {key}", CC_BY
+        return shapely.Point(float(row["lon"]), float(row["lat"])), f"GeoNames {key}", CC_BY, GEONAMES
     if kind == "ne":
         name, _, country = key.partition(":")
         [item] = [f for f in read_geojson(src / "ne_10m_populated_places_clip_25-125E_10-70N.geojson")["features"]
                   if f["properties"]["NAME"] == name and f["properties"]["ADM0_A3"] == country]
-        return shape(item["geometry"]), "Natural Earth 10m populated places", PUBLIC_DOMAIN
+        return shape(item["geometry"]), "Natural Earth 10m populated places", PUBLIC_DOMAIN, NATURAL_EARTH
     if kind == "country":
         [props] = [f["properties"] for f in countries if f["properties"]["iso_a3"] == key]
-        return shapely.Point(props["label_x"], props["label_y"]), "Natural Earth country label point", PUBLIC_DOMAIN
+        return (shapely.Point(props["label_x"], props["label_y"]), "Natural Earth country label point", PUBLIC_DOMAIN,
+                NATURAL_EARTH)
     if kind == "layer":
         geometry = shape(layers[key][0]["geometry"])
         point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
-        return point, layers[key][0]["properties"]["source"], layers[key][0]["properties"]["license"]
+        props = layers[key][0]["properties"]
+        return point, props["source"], props["license"], props["attribution"]
     if kind == "adm1":
         [item] = [f for f in read_geojson(src / "geoBoundaries-TJK-ADM1.geojson")["features"]
                   if f["properties"]["shapeName"].startswith(key)]
-        return shape(item["geometry"]).representative_point(), "geoBoundaries TJK ADM1 representative point", ODBL
+        return shape(item["geometry"]).representative_point(), "geoBoundaries TJK ADM1 representative point", ODBL, OSM_GB
     raise ValueError(f"gazetteer: unknown lookup {lookup!r}")
 
 
@@ -268,7 +270,7 @@ def build_places(src: Path, gazetteer: Path, layers: dict, countries: list[dict]
     features = []
     with open(gazetteer, encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            point, source, license_ = _lookup_place(row["lookup"], src, layers, countries)
+            point, source, license_, attribution = _lookup_place(row["lookup"], src, layers, countries)
             point = _round_coords(point, 6)
             [distance] = distances_to_line_km([point.x], [point.y], border_utm)
             features.append(
@@ -283,6 +285,7 @@ def build_places(src: Path, gazetteer: Path, layers: dict, countries: list[dict]
                     distance_to_border_km=round(float(distance), 1),
                     source=source,
                     license=license_,
+                    attribution=attribution,
                 )
             )
     return features

@@ -388,10 +388,12 @@ def test_bounds_from_st_folium_are_read_and_clamped():
         check_bbox((60, 40, 70, 30))
 
 
-def test_attributions_follow_the_toggled_layers():
-    assert "© OpenStreetMap contributors" not in attributions([])  # basemap only: Natural Earth and GeoNames
-    assert {"Natural Earth", "GeoNames (geonames.org)"} <= set(attributions([]))
-    assert "© OpenStreetMap contributors" in attributions(["border"])
+def test_attributions_come_from_the_files_of_the_basemap_and_toggled_layers():
+    basemap = set(attributions([]))
+    assert {"Natural Earth", "GeoNames (geonames.org)"} <= basemap
+    # places.geojson includes points derived from OSM/geoBoundaries layers (Kharb-Maydon, Khatlon)
+    assert "© OpenStreetMap contributors" in basemap
+    assert set(attributions(["border", "panjshir"])) == basemap | {"geoBoundaries"}
 
 
 def test_cited_sources_number_articles_oldest_first(events):
