@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -140,9 +141,20 @@ def _sidebar(events, articles, first: date, last: date) -> ViewState:
     )
 
 
-@st.fragment(run_every=1.5)
+PLAY_INTERVAL_S = 1.5
+
+
+@st.fragment(run_every=PLAY_INTERVAL_S)
 def _playback(last: date) -> None:
-    """While playing, move the window one step per tick and rerun the whole page."""
+    """While playing, move the window one step per tick and rerun the whole page.
+
+    A full rerun also calls this fragment, so a step is taken only when a tick's worth
+    of time has passed; otherwise each rerun would trigger the next at once.
+    """
+    now = time.monotonic()
+    if now - st.session_state.get("_last_step", 0.0) < PLAY_INTERVAL_S * 0.9:
+        return
+    st.session_state._last_step = now
     start, end = st.session_state.window
     moved = step_window(start, end, st.session_state.play_step, last)
     if moved is None:
@@ -170,6 +182,8 @@ def main() -> None:
     state = _sidebar(events, articles, first, last)
     if st.session_state.playing:
         _playback(last)
+    else:
+        st.session_state._last_step = time.monotonic()  # the first step comes one tick after Play
     st.query_params.from_dict(state_to_query(state))
 
     shown = filter_events(events, state)
