@@ -172,6 +172,9 @@ def _on_table_select() -> None:
 
 def main() -> None:
     _static_assets()
+    if not st.get_option("server.enableStaticServing"):
+        st.error("The map needs Streamlit's static file serving to load Leaflet offline. Start the app with "
+                 "`bash dashboard/run.sh`, or add `--server.enableStaticServing true` to `streamlit run`.")
     curated, articles = _events(os.environ.get("DASHBOARD_EVENTS_PATH"))
     candidates, candidate_files = _candidate_events()
     events = curated if candidates is None else pd.concat([curated, candidates], ignore_index=True)

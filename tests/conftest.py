@@ -43,6 +43,9 @@ def _free_port() -> int:
 
 def start_app(env_overrides: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     """Start `streamlit run dashboard/app.py` on a free loopback port; return the process and its URL."""
+    from dashboard.assets import ensure_static_assets
+
+    ensure_static_assets()  # as dashboard/run.sh does before starting the server
     port = _free_port()
     env = {**os.environ, **(env_overrides or {})}
     process = subprocess.Popen(

@@ -104,3 +104,9 @@ def test_an_event_in_the_url_opens_its_card(curated):
     app = run_app(event=event["id"])
     cards = [m.value for m in app.markdown if "event-card" in m.value]
     assert cards and event["title"].split()[0] in cards[0]
+
+
+def test_without_static_serving_the_app_says_how_to_start_it():
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()  # AppTest runs without the server's static file serving
+    assert any("bash dashboard/run.sh" in e.value for e in app.error)
