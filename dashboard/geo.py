@@ -33,6 +33,15 @@ def to_utm(geometry: BaseGeometry) -> BaseGeometry:
     return shapely.transform(geometry, lambda xy: np.column_stack(_TO_UTM.transform(xy[:, 0], xy[:, 1])))
 
 
+def _segments(line) -> np.ndarray:
+    """Every two-point segment of a (multi)line, as an array of LineStrings."""
+    pieces = []
+    for part in shapely.get_parts(line):
+        coords = shapely.get_coordinates(part)
+        pieces.append(shapely.linestrings(np.stack([coords[:-1], coords[1:]], axis=1)))
+    return np.concatenate(pieces)
+
+
 def distances_to_line_km(lons: Sequence[float], lats: Sequence[float], line_utm: BaseGeometry) -> np.ndarray:
     """Geodesic distance (km) from each lon/lat point to the nearest point of ``line_utm``.
 
@@ -44,7 +53,12 @@ def distances_to_line_km(lons: Sequence[float], lats: Sequence[float], line_utm:
         return np.zeros(0)
     x, y = _TO_UTM.transform(lons, lats)
     points = shapely.points(x, y)
-    nearest = shapely.get_coordinates(shapely.shortest_line(points, line_utm))[1::2]
+    # Nearest segment through a spatial index, then the exact nearest point on it: the same
+    # answer as shortest_line against the whole line, without comparing every point with
+    # every one of its thousands of vertices.
+    segments = _segments(line_utm)
+    _inputs, nearest_segment = shapely.STRtree(segments).query_nearest(points, all_matches=False)
+    nearest = shapely.get_coordinates(shapely.shortest_line(points, segments[nearest_segment]))[1::2]
     near_lon, near_lat = _FROM_UTM.transform(nearest[:, 0], nearest[:, 1])
     _az1, _az2, metres = GEOD.inv(lons, lats, near_lon, near_lat)
     return np.asarray(metres) / 1000.0

@@ -720,6 +720,7 @@ def _map_generic(table: pd.DataFrame, label: str, name: str, columns: dict) -> t
     summaries = get(next((c for c in ("summary", "notes", "description") if c in table), None))
     places = get(next((c for c in ("place", "location", "where") if c in table), None))
     sources_text = get(next((c for c in ("source", "citation") if c in table), None))
+    titles = get(chosen["title"]) if chosen["title"] else [""] * n
     properties = []
     for i, (row, event_id, start, end, country) in enumerate(zip(rows, ids, start_text, end_text, countries)):
         if start is None or end is None:
@@ -729,7 +730,7 @@ def _map_generic(table: pd.DataFrame, label: str, name: str, columns: dict) -> t
             problems.rows.setdefault(int(row), RejectedRow(int(row), "country", "no known country name and the point lies in no known country"))
             properties.append(None)
             continue
-        title = get(chosen["title"])[i] if chosen["title"] else ""
+        title = titles[i]
         title = title if isinstance(title, str) and title else f"{name} row {row}"
         place = places[i] if isinstance(places[i], str) and places[i] else f"{lat[i]:.4f}, {lon[i]:.4f}"
         summary = summaries[i] if isinstance(summaries[i], str) else ""
@@ -883,8 +884,9 @@ def _write_atomically(directory: Path, name: str, features: list[dict], label: s
     temp = Path(handle.name)
     try:
         with handle:
-            json.dump({"type": "FeatureCollection", "features": features}, handle, ensure_ascii=False,
-                      separators=(",", ":"))
+            # One write of one string: json.dump would make ~4 small writes per value.
+            handle.write(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
+                                    separators=(",", ":")))
             handle.flush()
             os.fsync(handle.fileno())
         with open(temp, encoding="utf-8") as check:
