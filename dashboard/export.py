@@ -671,11 +671,7 @@ def render_snapshot_png(
     label_sources: bool = True,
 ) -> bytes:
     """The snapshot as PNG bytes of exactly the preset's pixel size."""
-    layer_ids = list(layer_ids)
-    with _RENDER_LOCK:
-        fig = build_snapshot_figure(events, articles, layer_ids, title=title, bbox=bbox, size=size,
-                                    label_sources=label_sources)
-        return _save(fig, "png", title, "Map data: " + "; ".join(attributions(layer_ids)))
+    return _render("png", events, articles, layer_ids, title=title, bbox=bbox, size=size, label_sources=label_sources)
 
 
 def render_snapshot_pdf(
@@ -689,11 +685,15 @@ def render_snapshot_pdf(
     label_sources: bool = True,
 ) -> bytes:
     """The snapshot as a one-page vector PDF (A4 landscape, or the slide's aspect)."""
+    return _render("pdf", events, articles, layer_ids, title=title, bbox=bbox, size=size, label_sources=label_sources)
+
+
+def _render(fmt: str, events, articles, layer_ids, *, title, bbox, size, label_sources) -> bytes:
     layer_ids = list(layer_ids)
     with _RENDER_LOCK:
         fig = build_snapshot_figure(events, articles, layer_ids, title=title, bbox=bbox, size=size,
                                     label_sources=label_sources)
-        return _save(fig, "pdf", title, "Map data: " + "; ".join(attributions(layer_ids)))
+        return _save(fig, fmt, title, "Map data: " + "; ".join(attributions(layer_ids)))
 
 
 # ---------------------------------------------------------------- interactive HTML

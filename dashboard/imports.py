@@ -362,6 +362,10 @@ class _Problems:
             if row not in self.rows:
                 self.rows[row] = RejectedRow(row, field, reason(position))
 
+    def reject_without_country(self, row) -> None:
+        self.rows.setdefault(int(row), RejectedRow(int(row), "country",
+                                                   "no known country name and the point lies in no known country"))
+
     def bad(self, count: int, rows: np.ndarray) -> np.ndarray:
         rejected = np.zeros(count, dtype=bool)
         if self.rows:
@@ -518,7 +522,7 @@ def _map_acled(table: pd.DataFrame, label: str, name: str, columns: dict) -> tup
             properties.append(None)
             continue
         if country is None:
-            problems.rows.setdefault(int(row), RejectedRow(int(row), "country", "no known country name and the point lies in no known country"))
+            problems.reject_without_country(row)
             properties.append(None)
             continue
         place = ", ".join(part for part in (location, admin1) if part) or f"{lat[row - 1]:.4f}, {lon[row - 1]:.4f}"
@@ -628,7 +632,7 @@ def _map_ucdp(table: pd.DataFrame, label: str, name: str, columns: dict) -> tupl
             properties.append(None)
             continue
         if country is None:
-            problems.rows.setdefault(int(row), RejectedRow(int(row), "country", "no known country name and the point lies in no known country"))
+            problems.reject_without_country(row)
             properties.append(None)
             continue
         actors = [side for side in (side_a, side_b) if side]
@@ -727,7 +731,7 @@ def _map_generic(table: pd.DataFrame, label: str, name: str, columns: dict) -> t
             properties.append(None)
             continue
         if country is None:
-            problems.rows.setdefault(int(row), RejectedRow(int(row), "country", "no known country name and the point lies in no known country"))
+            problems.reject_without_country(row)
             properties.append(None)
             continue
         title = titles[i]
