@@ -116,3 +116,34 @@ def test_hostile_imported_text_runs_nothing_in_the_live_app(hostile_app, offline
     assert frame.locator(".leaflet-popup-content script, .leaflet-popup-content img, "
                          ".leaflet-popup-content svg, .leaflet-tooltip img").count() == 0
     assert dialogs == []
+
+
+def test_selecting_a_table_row_focuses_the_map_and_opens_the_card(app_url, offline_page):
+    from datetime import date
+
+    from dashboard.data import load_curated_events
+    from dashboard.filters import ViewState, filter_events
+    from dashboard.formatting import events_table
+
+    events, articles = load_curated_events()
+    first_row = events_table(filter_events(events, ViewState(start=date(2021, 8, 1), end=date(2021, 8, 31))),
+                             articles).iloc[0]
+    event = events.set_index("id").loc[first_row["id"]]
+    page = offline_page
+    frame = open_app(page, f"{app_url}/?start=2021-08-01&end=2021-08-31")
+    grid = page.locator('[data-testid="stDataFrame"]')
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the selection box of the first data row
+    page.locator(".event-card").wait_for(timeout=20_000)
+    assert page.locator(".event-card b").first.inner_text() == event["title"]
+    assert f"event={first_row['id']}" in page.evaluate("location.href")
+    center_js = """() => { const map = (window.feature_group || []).map(g => g._map).find(m => m);
+                           return map ? map.getCenter() : {lat: NaN, lng: NaN}; }"""  # groups are swapped on rerun
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        center = frame.locator("body").evaluate(center_js)
+        if abs(center["lat"] - event["lat"]) < 0.5 and abs(center["lng"] - event["lon"]) < 0.5:
+            break
+        time.sleep(0.3)
+    assert abs(center["lat"] - event["lat"]) < 0.5 and abs(center["lng"] - event["lon"]) < 0.5, center

@@ -83,3 +83,14 @@ def test_distance_to_border_is_computed_for_every_curated_event():
     kabul = events[events["place"] == "Kabul"]
     assert not kabul.empty and (kabul["distance_to_border_km"].round(1) == 284.7).all()
     assert pd.api.types.is_float_dtype(events["distance_to_border_km"])
+
+
+def test_tiles_are_an_online_option_over_the_vector_basemap():
+    from dashboard.mapping import build_base_map
+
+    offline = build_base_map().get_root().render()
+    online = build_base_map(online_tiles=True).get_root().render()
+    assert "tile.openstreetmap.org" not in offline and "L.tileLayer" not in offline
+    assert "tile.openstreetmap.org" in online
+    # The country outlines stay above the tiles as a fallback; only their land fill is dropped.
+    assert '"fillOpacity": 1.0' in offline and '"fillOpacity": 0.0' in online
