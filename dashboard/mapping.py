@@ -327,7 +327,7 @@ class _Legend(folium.MacroElement):
     _template = folium.elements.Template(
         """{% macro script(this, kwargs) %}
         (function () {
-            var legend = L.control({position: 'topright'});
+            var legend = L.control({position: 'bottomright'});  // popups open upwards, over the top
             legend.onAdd = function () {
                 var div = L.DomUtil.create('details', 'map-legend');
                 div.open = true;
