@@ -1,0 +1,185 @@
+"""The snapshot figure and its PNG and PDF renders.
+
+``build_snapshot_figure`` puts the map together in an order that can be read at a glance:
+pick the extent, keep the events inside it, draw the basemap, the layers and the events,
+then the furniture (the drawing itself lives in basemap, markers and furniture). The size
+presets set its pixels and dpi. The renders hold the render lock: matplotlib is not
+thread-safe, so snapshots from concurrent Streamlit sessions take turns.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from dashboard.export.basemap import _draw_basemap, _draw_layer
+from dashboard.export.extent import (
+    _TO_MERCATOR,
+    DEFAULT_BBOX,
+    _fit_extent,
+    _match_aspect,
+    _mercator_bbox,
+    check_bbox,
+)
+from dashboard.export.furniture import (
+    _draw_header,
+    _draw_legend,
+    _draw_north_arrow,
+    _draw_scale_bar,
+    _draw_source_list,
+)
+from dashboard.export.markers import _draw_events, _ring_radii
+from dashboard.export.sources import attributions, cited_sources
+from dashboard.layers import LAYERS
+from dashboard.mapping import MAX_DETAILED_EVENTS
+
+# name -> (width px, height px, dpi). The dpi sets how big text and markers come out.
+SIZE_PRESETS: dict[str, tuple[int, int, int]] = {
+    "slide": (1600, 1000, 160),  # 10 × 6.25 in, 16:10 slide
+    "a4": (3508, 2480, 300),  # A4 landscape at 300 dpi
+}
+SIZE_LABELS = {"slide": "Slide (1600×1000 px)", "a4": "A4 landscape (300 dpi)"}
+MAX_LABELLED_EVENTS = 400  # above this, source numbers next to markers are unreadable
+
+
+def _size(size: str) -> tuple[int, int, int]:
+    """(width px, height px, dpi) for a preset name or 'WIDTHxHEIGHT'."""
+    if size in SIZE_PRESETS:
+        return SIZE_PRESETS[size]
+    try:
+        width, height = (int(v) for v in size.lower().split("x"))
+    except ValueError:
+        raise ValueError(f"size {size!r}: use {', '.join(SIZE_PRESETS)} or WIDTHxHEIGHT in pixels") from None
+    for name, (w, h, dpi) in SIZE_PRESETS.items():
+        if (w, h) == (width, height):
+            return SIZE_PRESETS[name]
+    if not (400 <= width <= 10000 and 300 <= height <= 10000):
+        raise ValueError(f"size {size!r}: width 400–10000 and height 300–10000 pixels")
+    return width, height, max(72, round(width / 10))  # about 10 inches wide, like the slide preset
+
+
+def build_snapshot_figure(
+    events: pd.DataFrame,
+    articles: dict[str, dict],
+    layer_ids: Iterable[str],
+    *,
+    title: str,
+    bbox: Sequence[float] | None = None,
+    size: str = "slide",
+    label_sources: bool = True,
+) -> Figure:
+    """The snapshot as a matplotlib Figure (not yet rasterized, so tests can inspect its artists).
+
+    ``bbox`` (minlon, minlat, maxlon, maxlat) is the on-screen extent; without it the map
+    fits the events. The extent grows to fill the map frame, never shrinks.
+    """
+    width_px, height_px, dpi = _size(size)
+    layer_ids = [layer_id for layer_id in LAYERS if layer_id in set(layer_ids)]
+    # The Agg canvas is attached only once the map is drawn: geopandas calls draw_idle() after
+    # every plot, which an attached Agg canvas would honour with a full render each time.
+    fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
+    map_box = (0.015, 0.075, 0.645, 0.78)  # left, bottom, width, height in figure fractions
+    ax = fig.add_axes(map_box)
+    ax.set_gid("snapshot-map")
+
+    x, y = _TO_MERCATOR.transform(events["lon"].to_numpy(float), events["lat"].to_numpy(float)) if len(events) else (
+        np.zeros(0), np.zeros(0))
+    x, y = np.asarray(x), np.asarray(y)
+    if bbox is not None:
+        extent = _mercator_bbox(check_bbox(bbox))
+    elif len(events):
+        extent = _fit_extent(x, y, _ring_radii(events) if len(events) <= MAX_DETAILED_EVENTS else np.zeros(len(x)))
+    else:
+        extent = _mercator_bbox(DEFAULT_BBOX)
+    extent = _match_aspect(extent, (map_box[2] * width_px) / (map_box[3] * height_px))
+    tolerance = (extent[2] - extent[0]) / (map_box[2] * width_px)  # about one pixel
+    # Only events inside the frame are drawn, counted and cited; the count says how many are left out.
+    inside = (x >= extent[0]) & (x <= extent[2]) & (y >= extent[1]) & (y <= extent[3])
+    outside_count = int((~inside).sum())
+    events, x, y = events[inside], x[inside], y[inside]
+
+    _draw_basemap(ax, extent, tolerance)
+    for layer_id in layer_ids:
+        _draw_layer(ax, layer_id, extent, tolerance)
+    sources = cited_sources(events, articles)
+    detailed = len(events) <= MAX_DETAILED_EVENTS
+    numbered = label_sources and len(events) <= MAX_LABELLED_EVENTS
+    _draw_events(ax, events, x, y, detailed=detailed, numbers=sources.numbers if numbered else None)
+
+    ax.set_xlim(extent[0], extent[2])
+    ax.set_ylim(extent[1], extent[3])
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#555555")
+        spine.set_linewidth(0.8)
+    _draw_scale_bar(ax, extent)
+    _draw_north_arrow(ax)
+
+    FigureCanvasAgg(fig)
+    _draw_header(fig, title, events, layer_ids, rings_omitted=not detailed,
+                 labels_omitted=label_sources and not numbered, outside_count=outside_count)
+    legend = _draw_legend(fig, events, layer_ids)
+    _draw_source_list(fig, legend, sources.entries, numbered=numbered)
+    credits = "Map data: " + "; ".join(attributions(layer_ids))
+    fig.text(0.015, 0.03, credits, fontsize=6.5, color="#444444", va="center", parse_math=False,
+             gid="snapshot-attribution", wrap=True)
+    fig.text(0.985, 0.03, "Web Mercator (EPSG:3857)", fontsize=6.5, color="#777777", ha="right", va="center")
+    return fig
+
+
+# Matplotlib is not thread-safe and Streamlit serves each session (and each deferred
+# download) on its own thread: renders take turns.
+_RENDER_LOCK = threading.Lock()
+
+
+def _save(fig: Figure, fmt: str, title: str, credits: str) -> bytes:
+    buffer = io.BytesIO()
+    metadata = {"Title": title, "Author": credits} if fmt == "pdf" else {"Title": title, "Source": credits}
+    fig.savefig(buffer, format=fmt, dpi=fig.dpi, metadata=metadata)
+    return buffer.getvalue()
+
+
+def render_snapshot_png(
+    events: pd.DataFrame,
+    articles: dict[str, dict],
+    layer_ids: Iterable[str],
+    *,
+    title: str,
+    bbox: Sequence[float] | None = None,
+    size: str = "slide",
+    label_sources: bool = True,
+) -> bytes:
+    """The snapshot as PNG bytes of exactly the preset's pixel size."""
+    return _render("png", events, articles, layer_ids, title=title, bbox=bbox, size=size, label_sources=label_sources)
+
+
+def render_snapshot_pdf(
+    events: pd.DataFrame,
+    articles: dict[str, dict],
+    layer_ids: Iterable[str],
+    *,
+    title: str,
+    bbox: Sequence[float] | None = None,
+    size: str = "a4",
+    label_sources: bool = True,
+) -> bytes:
+    """The snapshot as a one-page vector PDF (A4 landscape, or the slide's aspect)."""
+    return _render("pdf", events, articles, layer_ids, title=title, bbox=bbox, size=size, label_sources=label_sources)
+
+
+def _render(fmt: str, events, articles, layer_ids, *, title, bbox, size, label_sources) -> bytes:
+    layer_ids = list(layer_ids)
+    with _RENDER_LOCK:
+        fig = build_snapshot_figure(events, articles, layer_ids, title=title, bbox=bbox, size=size,
+                                    label_sources=label_sources)
+        return _save(fig, fmt, title, "Map data: " + "; ".join(attributions(layer_ids)))
