@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.imports.report import RejectedRow
-from dashboard.imports.rows import _collect, _coordinates, _countries, _dates, _event_ids, _Problems
+from dashboard.imports.rows import _column_getter, _collect, _coordinates, _countries, _dates, _event_ids, _Problems
 
 # ACLED: (event_type, sub_event_type or "*") -> our category; anything not listed -> "other".
 ACLED_CATEGORIES: dict[tuple[str, str], str] = {
@@ -71,7 +71,7 @@ def _acled_dates(dates: pd.Series, precision: list[str], rows, problems) -> tupl
 def _map_acled(table: pd.DataFrame, label: str, name: str, columns: dict) -> tuple[list[dict], list[RejectedRow]]:
     rows = np.arange(1, len(table) + 1)
     problems = _Problems(table)
-    get = lambda column: table[column].tolist() if column in table else [""] * len(table)  # noqa: E731
+    get = _column_getter(table)
     lat, lon = _coordinates(table, "latitude", "longitude", rows, problems)
     dates = _dates(table["event_date"], "event_date", rows, problems)
     starts, ends, kinds, bases, date_notes = _acled_dates(dates, get("time_precision"), rows, problems)
@@ -88,11 +88,7 @@ def _map_acled(table: pd.DataFrame, label: str, name: str, columns: dict) -> tup
                        get("event_date"), starts, ends, kinds, bases, date_notes, geo, countries)
     for (row, event_id, event_type, sub_type, actor1, actor2, location, admin1, notes, source, fatalities,
          date_text, start, end, kind, basis, date_note, precision, country) in columns_iter:
-        if start is None or precision is None:
-            properties.append(None)
-            continue
-        if country is None:
-            problems.reject_without_country(row)
+        if not problems.usable(row, country, start, precision):
             properties.append(None)
             continue
         place = ", ".join(part for part in (location, admin1) if part) or f"{lat[row - 1]:.4f}, {lon[row - 1]:.4f}"

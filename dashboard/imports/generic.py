@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard.events import CATEGORIES, MIN_UNCERTAINTY_KM
 from dashboard.imports.report import DatasetImportError, RejectedRow
 from dashboard.imports.rows import (
+    _column_getter,
     _collect,
     _coordinates,
     _countries,
@@ -59,7 +60,7 @@ def _map_generic(table: pd.DataFrame, label: str, name: str, columns: dict) -> t
     rows = table["_row"].to_numpy() if "_row" in table else np.arange(1, len(table) + 1)
     problems = _Problems(table)
     n = len(table)
-    get = lambda column: table[column].tolist() if column and column in table else [""] * n  # noqa: E731
+    get = _column_getter(table)
     lat, lon = _coordinates(table, chosen["lat"], chosen["lon"], rows, problems)
     starts = _dates(table[chosen["date"]].astype(str), chosen["date"], rows, problems)
     if chosen["end_date"]:
@@ -79,11 +80,7 @@ def _map_generic(table: pd.DataFrame, label: str, name: str, columns: dict) -> t
     titles = get(chosen["title"]) if chosen["title"] else [""] * n
     properties = []
     for i, (row, event_id, start, end, country) in enumerate(zip(rows, ids, start_text, end_text, countries)):
-        if start is None or end is None:
-            properties.append(None)
-            continue
-        if country is None:
-            problems.reject_without_country(row)
+        if not problems.usable(row, country, start, end):
             properties.append(None)
             continue
         title = titles[i]

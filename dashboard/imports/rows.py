@@ -27,6 +27,12 @@ from dashboard.layers import load_context
 COUNTRY_ALIASES = {"russian federation": "RUS", "iran (islamic republic of)": "IRN", "kyrgyz republic": "KGZ"}
 
 
+def _column_getter(table: pd.DataFrame):
+    """``get(column)``: the column as a list, or blanks when the (optional) column is absent."""
+    blanks = [""] * len(table)
+    return lambda column: table[column].tolist() if column and column in table else blanks
+
+
 class _Problems:
     """Rejected rows collected while mapping; a row is rejected once, at its first problem."""
 
@@ -38,6 +44,16 @@ class _Problems:
             row = int(rows[position])
             if row not in self.rows:
                 self.rows[row] = RejectedRow(row, field, reason(position))
+
+    def usable(self, row, country, *required) -> bool:
+        """False for a row that cannot become an event: a required value failed its check
+        (already recorded) or the row has no country (recorded here)."""
+        if any(value is None for value in required):
+            return False
+        if country is None:
+            self.reject_without_country(row)
+            return False
+        return True
 
     def reject_without_country(self, row) -> None:
         self.rows.setdefault(int(row), RejectedRow(int(row), "country",

@@ -15,6 +15,7 @@ import pandas as pd
 
 from dashboard.imports.report import RejectedRow
 from dashboard.imports.rows import (
+    _column_getter,
     _collect,
     _coordinates,
     _countries,
@@ -63,7 +64,7 @@ def _ucdp_precision_from_name(where: str, country_name: str) -> tuple[str, float
 def _map_ucdp(table: pd.DataFrame, label: str, name: str, columns: dict) -> tuple[list[dict], list[RejectedRow]]:
     rows = np.arange(1, len(table) + 1)
     problems = _Problems(table)
-    get = lambda column: table[column].tolist() if column in table else [""] * len(table)  # noqa: E731
+    get = _column_getter(table)
     lat, lon = _coordinates(table, "latitude", "longitude", rows, problems)
     starts = _dates(table["date_start"], "date_start", rows, problems)
     ends = _dates(table["date_end"], "date_end", rows, problems)
@@ -86,11 +87,7 @@ def _map_ucdp(table: pd.DataFrame, label: str, name: str, columns: dict) -> tupl
          country) in zip(rows, ids, get("side_a"), get("side_b"), get("where_coordinates"), get("best"),
                          get("source_article"), get("source_office"), get("type_of_violence"), start_text,
                          end_text, precision, countries):
-        if start is None or end is None or place_precision is None:
-            properties.append(None)
-            continue
-        if country is None:
-            problems.reject_without_country(row)
+        if not problems.usable(row, country, start, end, place_precision):
             properties.append(None)
             continue
         actors = [side for side in (side_a, side_b) if side]
