@@ -19,16 +19,15 @@ from __future__ import annotations
 import argparse
 import calendar
 import json
-import os
 import re
 import sys
-import tempfile
 from collections import Counter
 from datetime import date
 from pathlib import Path
 
 from dashboard.events import ARTICLES_PATH, EventValidationError, load_articles, validate_feature_collection
 from dashboard.extract import candidate_feature, extract_candidates, find_dates, split_sentences
+from dashboard.files import write_atomically
 from dashboard.gazetteer import Gazetteer, load_gazetteer
 
 MAX_ARTICLE_BYTES = 2_000_000
@@ -190,16 +189,7 @@ def write_candidates(collection: dict, path: Path, *, overwrite: bool = False) -
         raise IngestError(f"{path} already exists; choose another --out or pass --force")
     if not path.parent.is_dir():
         raise IngestError(f"folder {path.parent} does not exist")
-    text = json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, json.dumps(collection, ensure_ascii=False, indent=1) + "\n")
 
 
 def summary(collection: dict) -> str:

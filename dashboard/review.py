@@ -26,11 +26,11 @@ import importlib.util
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from dashboard.events import ARTICLES_PATH, EVENTS_PATH, ROOT, EventValidationError, read_events_file
+from dashboard.files import temporary_copy, write_atomically
 
 CANDIDATES_DIR = ROOT / "geodata" / "candidates"
 ACCEPTED_STATUS = "reviewed"
@@ -83,23 +83,6 @@ def _read_json(path: Path, what: str) -> tuple[str, object]:
         raise ReviewError(f"{what} {path} does not exist") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ReviewError(f"{what} {path} cannot be read: {error}") from None
-
-
-def _temporary_copy(path: Path, text: str) -> Path:
-    """Write ``text`` to a new hidden file in ``path``'s folder (same file system: atomic rename)."""
-    handle, name = tempfile.mkstemp(dir=Path(path).parent, prefix=f".{Path(path).name}.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(text)
-    return Path(name)
-
-
-def _replace_atomically(path: Path, text: str) -> None:
-    temporary = _temporary_copy(path, text)
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def load_candidates(path: Path) -> dict:
@@ -211,7 +194,7 @@ def _rebuilt_from_source(source_path: Path, events_path: Path, events_text: str,
     new_events = [*events_list, *(f["properties"] for f in accepted)]
     new_source = {**source, "events": new_events} if isinstance(source, dict) else new_events
     new_source_text = _layout_of(source_text, source, source_path)(new_source)
-    temporary = _temporary_copy(source_path, new_source_text)
+    temporary = temporary_copy(source_path, new_source_text)
     try:
         rebuilt = build.render(build.build_collection(temporary, places_path))
     except build.BuildError as error:
@@ -234,7 +217,7 @@ def _commit(new_files: dict[Path, str], validate: Callable[[dict[Path, Path]], N
     temporaries: dict[Path, Path] = {}
     try:
         for path, text in new_files.items():
-            temporaries[path] = _temporary_copy(path, text)
+            temporaries[path] = temporary_copy(path, text)
         validate(temporaries)
         for path in new_files:
             shutil.copy2(path, path.with_name(path.name + ".bak"))
@@ -257,4 +240,4 @@ def reject_events(candidates_path: Path, ids: Iterable[str]) -> list[str]:
 
 def _remove_candidates(path: Path, candidates: dict, ids: set[str]) -> None:
     remaining = [f for f in candidates["features"] if (f.get("properties") or {}).get("id") not in ids]
-    _replace_atomically(path, json.dumps({**candidates, "features": remaining}, ensure_ascii=False, indent=1) + "\n")
+    write_atomically(path, json.dumps({**candidates, "features": remaining}, ensure_ascii=False, indent=1) + "\n")

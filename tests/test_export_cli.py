@@ -128,7 +128,7 @@ def test_png_success_has_the_requested_size(tmp_path, capsys, data_files):
     assert (code, stderr) == (0, "")
     assert "2 events" in stdout
     assert Image.open(out).size == (3508, 2480)
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
 
 
 def test_pdf_success(tmp_path, capsys, data_files):

@@ -8,8 +8,6 @@ failed or interrupted run never leaves a partial file behind.
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from dashboard.events import CATEGORIES
 from dashboard.export.extent import parse_bbox
 from dashboard.export.figure import _size
 from dashboard.export.formats import FORMATS, export_bytes
+from dashboard.files import write_atomically
 from dashboard.filters import ViewState, ViewStateError, filter_events, parse_date, split_list
 from dashboard.layers import LAYERS
 
@@ -60,18 +59,6 @@ def state_from_args(args: argparse.Namespace) -> ViewState:
     values["categories"] = categories
     values["actors"] = split_list(args.actors)
     return ViewState(**values)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file next to ``path`` and rename it: no partial file, ever."""
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:

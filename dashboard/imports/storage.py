@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from dashboard.events import EventValidationError, validate_feature_collection
+from dashboard.files import temporary_copy
 from dashboard.imports.report import DatasetImportError, _one_line
 from dashboard.imports.settings import NAME_PATTERN, imports_dir_default
 
@@ -34,29 +34,25 @@ def _write_atomically(directory: Path, name: str, features: list[dict], label: s
     except OSError as error:
         raise DatasetImportError(f"{label}: cannot create the imports folder {directory}: {error.strerror}") from None
     target = directory / f"{name}.geojson"
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, prefix=f".{name}.",
-                                         suffix=".tmp", delete=False)
-    temp = Path(handle.name)
+    temp = None
     try:
-        with handle:
-            # One write of one string: json.dump would make ~4 small writes per value.
-            handle.write(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
-                                    separators=(",", ":")))
-            handle.flush()
-            os.fsync(handle.fileno())
+        # One string, one write: json.dump would make ~4 small writes per value.
+        temp = temporary_copy(target, json.dumps({"type": "FeatureCollection", "features": features},
+                                                 ensure_ascii=False, separators=(",", ":")))
         with open(temp, encoding="utf-8") as check:
             written = json.load(check)
         if len(written["features"]) != len(features):
             raise DatasetImportError(f"{label}: the written file does not read back ({temp})")
-        os.chmod(temp, 0o644)  # temp files are private (0600); the dataset is ordinary data
         os.replace(temp, target)
     except (OSError, UnicodeError, ValueError) as error:
-        temp.unlink(missing_ok=True)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
         if isinstance(error, DatasetImportError):
             raise
         raise DatasetImportError(f"{label}: cannot write {target}: {_one_line(error)}") from None
     except BaseException:
-        temp.unlink(missing_ok=True)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
         raise
     return target
 
