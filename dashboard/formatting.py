@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from html import escape as _html_escape
 
@@ -20,6 +21,14 @@ def escape(value: object) -> str:
 
 def _as_date(value) -> date:
     return value.date() if isinstance(value, pd.Timestamp) else value
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
+
+
+def markdown_text(text: object) -> str:
+    """Text shown literally by Streamlit's markdown (st.markdown, st.error, …): no links, HTML or maths."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def format_event_date(start, end, precision: str) -> str:

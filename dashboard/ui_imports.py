@@ -7,12 +7,12 @@ only through ``st.dataframe`` (plain text cells) or markdown-escaped messages.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from dashboard.formatting import markdown_text
 from dashboard.imports import (
     MAX_FILE_BYTES,
     DatasetImportError,
@@ -33,11 +33,6 @@ FORMAT_LABELS = {
 NO_COLUMN = "(none)"
 # Rejected rows listed in the table; the count above it is always complete.
 MAX_REJECTED_SHOWN = 500
-
-
-def markdown_text(text: str) -> str:
-    """Text shown literally by Streamlit's markdown (st.error, st.success): no links, HTML or maths."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])", r"\\\1", text)
 
 
 def render_import_panel(

@@ -8,23 +8,19 @@ Every string from an article reaches the page as escaped Markdown text, never as
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
 from dashboard.events import ARTICLES_PATH, CATEGORIES, EVENTS_PATH
-from dashboard.formatting import format_event_date
+from dashboard.formatting import format_event_date, markdown_text
 from dashboard.ingest import IngestError, article_id_from_filename, ingest_bytes, summary, write_candidates
 from dashboard.review import ReviewError, accept_events, reject_events
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
-
-
 def plain(text: object) -> str:
     """Text shown literally by st.markdown: Markdown and HTML characters are escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return markdown_text(" ".join(str(text).split()))
 
 
 def render_ingest_panel(

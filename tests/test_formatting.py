@@ -50,3 +50,9 @@ def test_card_says_when_a_place_is_approximate():
              "date_precision": "month", "place": "Russia", "country": "RUS", "location_precision": "country",
              "uncertainty_km": 2500, "sources": [{"article": "a", "quote": "q"}]}
     assert "approximate, ±2,500 km" in event_card_html(event, {})
+
+
+def test_markdown_text_shows_links_html_and_maths_literally():
+    from dashboard.formatting import markdown_text
+
+    assert markdown_text("<b>[x](javascript:alert(1)) $a$") == r"\<b\>\[x\]\(javascript\:alert\(1\)\) \$a\$"
