@@ -44,15 +44,25 @@ def _static_assets() -> Path:
     return ensure_static_assets()
 
 
-@st.cache_data(show_spinner=False)
 def _events(events_path: str | None):
+    """The curated events; load_curated_events caches them until the file changes (an accept)."""
     return load_curated_events(Path(events_path)) if events_path else load_curated_events()
+
+
+@st.cache_data(show_spinner=False)
+def _candidate_file(path: str, mtime: float) -> tuple[dict, pd.DataFrame | None]:
+    """One candidates file and its prepared events, read again only when the file changes."""
+    collection = load_candidates(Path(path))
+    return collection, (prepare_events(collection) if collection.get("features") else None)
 
 
 def _candidate_events() -> tuple[pd.DataFrame | None, dict[Path, dict]]:
     """Unreviewed candidates from ingested articles: shown with the curated events, marked as such."""
-    files = {path: load_candidates(path) for path in sorted(CANDIDATES_DIR.glob("*.geojson"))}
-    frames = [prepare_events(collection) for collection in files.values() if collection.get("features")]
+    files, frames = {}, []
+    for path in sorted(CANDIDATES_DIR.glob("*.geojson")):
+        files[path], frame = _candidate_file(str(path), path.stat().st_mtime)
+        if frame is not None:
+            frames.append(frame)
     return (pd.concat(frames, ignore_index=True) if frames else None), files
 
 

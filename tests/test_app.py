@@ -110,3 +110,23 @@ def test_without_static_serving_the_app_says_how_to_start_it():
     app = AppTest.from_file(APP, default_timeout=60)
     app.run()  # AppTest runs without the server's static file serving
     assert any("bash dashboard/run.sh" in e.value for e in app.error)
+
+
+def test_a_changed_events_file_shows_without_a_restart(tmp_path, monkeypatch, curated):
+    """An accept rewrites events.geojson while the app runs; the next rerun must show it."""
+    import json
+    import os
+
+    from dashboard.events import EVENTS_PATH
+
+    copy = tmp_path / "events.geojson"
+    collection = json.loads(EVENTS_PATH.read_text(encoding="utf-8"))
+    copy.write_text(json.dumps(collection), encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_EVENTS_PATH", str(copy))
+    app = run_app()
+    total = shown_count(app)[1]
+    collection["features"] = collection["features"][:-1]
+    copy.write_text(json.dumps(collection), encoding="utf-8")
+    os.utime(copy, (copy.stat().st_atime, copy.stat().st_mtime + 5))
+    app.run()
+    assert shown_count(app)[1] == total - 1
