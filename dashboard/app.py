@@ -29,7 +29,7 @@ from dashboard.filters import (  # noqa: E402
 from dashboard.formatting import event_card_html, events_table  # noqa: E402
 from dashboard.imports import load_imported_datasets  # noqa: E402
 from dashboard.layers import LAYERS  # noqa: E402
-from dashboard.mapping import IMPORT_COLORS, build_base_map, build_event_group, build_layer_groups, build_legend  # noqa: E402
+from dashboard.mapping import build_base_map, build_event_group, build_layer_groups, build_legend, import_color  # noqa: E402
 from dashboard.review import CANDIDATES_DIR, load_candidates  # noqa: E402
 from dashboard.timeline import timeline_chart  # noqa: E402
 from dashboard.ui_export import render_export_panel  # noqa: E402
@@ -127,7 +127,7 @@ def _sidebar(events, articles, first: date, last: date) -> ViewState:
     layers = tuple(layer_id for layer_id, layer in LAYERS.items()
                    if sidebar.checkbox(layer.label, key=f"layer_{layer_id}"))
     for index, (name, frame) in enumerate(st.session_state.get("_imports", {}).items()):
-        color = IMPORT_COLORS[index % len(IMPORT_COLORS)]
+        color = import_color(index)
         sidebar.checkbox(f"Imported: {name} ({len(frame):,})", key=f"import_{name}", value=True,
                          help=f"Imported dataset, drawn in {color}")
     sidebar.toggle("Online map tiles", key="online_tiles",
@@ -214,7 +214,7 @@ def main() -> None:
         if st.session_state.get(f"import_{name}", True):
             shown_imports[name] = filter_events(frame, state)
             groups.append(build_event_group(shown_imports[name], {}, name=name,
-                                            color=IMPORT_COLORS[index % len(IMPORT_COLORS)]))
+                                            color=import_color(index)))
     groups.append(build_event_group(shown, articles, selected=state.event))
     base = build_base_map(st.session_state.online_tiles)
     build_legend().add_to(base)

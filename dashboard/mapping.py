@@ -54,6 +54,11 @@ CATEGORY_COLORS: dict[str, str] = dict(zip(CATEGORIES, [
 ]))
 IMPORT_COLORS = ["#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
+
+def import_color(index: int) -> str:
+    """The colour of the index-th imported dataset (colours repeat after six datasets)."""
+    return IMPORT_COLORS[index % len(IMPORT_COLORS)]
+
 _EVENT_JS = JsCode(
     """function(feature, layer) {
         var p = feature.properties;  // folium applies p.style itself
@@ -373,12 +378,11 @@ def build_map(
     for group in build_layer_groups(layer_ids):
         group.add_to(m)
     for index, (name, frame) in enumerate((imports or {}).items()):
-        build_event_group(frame, {}, name=name, color=IMPORT_COLORS[index % len(IMPORT_COLORS)]).add_to(m)
+        build_event_group(frame, {}, name=name, color=import_color(index)).add_to(m)
     build_event_group(events, articles, selected=selected).add_to(m)
     if bounds:
         m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    localize(m)
-    return m
+    return m  # the base map and every group were localized when built
 
 
 def standalone_html(m: folium.Map) -> str:
