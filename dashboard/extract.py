@@ -17,6 +17,7 @@ How a date is labelled (``date_basis``):
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import hashlib
 import re
@@ -389,11 +390,16 @@ def find_dates(sentence: str, published: date, *, published_until: date | None =
 
 def _find_dates_on(sentence: str, published: date) -> list[DateMention]:
     mentions: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    # The spans taken so far never overlap, so sorted by start they are sorted by end too,
+    # and one binary search tells whether a new span overlaps any (a linear scan made long
+    # texts with many dates quadratic).
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
     for pattern, resolve in _rules(published):
         for found in re.finditer(pattern, sentence):
             start, end = found.span()
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
+            before = bisect.bisect_left(taken_starts, end)  # spans that start before this one ends
+            if before and taken_ends[before - 1] > start:
                 continue
             if resolve.__name__ == "year_only" and not _year_has_context(sentence, found):
                 continue
@@ -401,7 +407,8 @@ def _find_dates_on(sentence: str, published: date) -> list[DateMention]:
             if not resolved:
                 continue
             first, last, precision, basis, note = resolved
-            taken.append((start, end))
+            taken_starts.insert(before, start)
+            taken_ends.insert(before, end)
             mentions.append(DateMention(found.group().strip(), start, end, first, last, precision, basis, note))
     return sorted(mentions, key=lambda m: m.start)
 
@@ -410,7 +417,10 @@ def _year_has_context(sentence: str, found: re.Match) -> bool:
     """A bare four-digit number is a year only after a preposition or 'the'."""
     if found.groupdict().get("part"):
         return True
-    before = sentence[: found.start("year")]
+    # Only the few characters before the year can hold the word: searching the whole
+    # sentence before it made one long sentence with many numbers quadratic.
+    year = found.start("year")
+    before = sentence[max(0, year - 40): year]
     return bool(re.search(r"(?:\b(?:in|since|by|until|till|during|from|before|after|of|the|mid)[\s-]+)$", before,
                           flags=re.IGNORECASE))
 

@@ -228,11 +228,11 @@ class Gazetteer:
 
 def _fold_same_length(text: str) -> str:
     """Fold character by character so offsets in the folded text are offsets in ``text``."""
-    out = []
-    for ch in text:
+    table = {}
+    for ch in set(text):  # each distinct character once: a long article has few of them
         folded = fold(ch)
-        out.append(folded if len(folded) == 1 else ch.lower()[:1] or ch)
-    return "".join(out)
+        table[ch] = folded if len(folded) == 1 else ch.lower()[:1] or ch
+    return "".join(map(table.__getitem__, text))
 
 
 def gazetteer_from_geojson(collection: dict) -> Gazetteer:
