@@ -45,9 +45,9 @@ def write_synthetic_acled(path: Path, count: int, seed: int = 0) -> Path:
 
 def run_one(count: int) -> dict:
     import folium
-    from streamlit_folium import _get_feature_group_string
 
     from dashboard.filters import ViewState, filter_events
+    from dashboard.folium_payload import feature_group_script
     from dashboard.imports import import_dataset, load_imported_datasets
     from dashboard.mapping import IMPORT_COLORS, build_base_map, build_event_group
 
@@ -70,7 +70,7 @@ def run_one(count: int) -> dict:
         started = time.perf_counter()
         visible = filter_events(frame, view)
         group = build_event_group(visible, {}, name="bench", color=IMPORT_COLORS[0])
-        payload = _get_feature_group_string(group, base)
+        payload = feature_group_script(group, base)
         map_s = time.perf_counter() - started
         file_bytes = (imports_dir / "bench.geojson").stat().st_size
     return {
