@@ -171,7 +171,7 @@ def _why_nothing_found(text: str, published: date, gazetteer: Gazetteer) -> str:
     if not has_dates:
         return "no date expressions found (e.g. 'Aug. 3, 1995', 'in 2015', 'last week')"
     if not has_places:
-        return "no known places found (places come from geodata/gazetteer.csv)"
+        return "no known places found (places come from geodata/gazetteer.csv and geodata/gazetteer_places.csv)"
     return "dates and known places never appear in the same sentence"
 
 
