@@ -1,0 +1,52 @@
+"""Each date resolver of dashboard.dates on its own pattern: one example per rule of the table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dashboard.dates import DATE_RULES
+
+# Tuesday 7 September 2021.
+PUBLISHED = date(2021, 9, 7)
+
+# resolver name -> (text its pattern matches, expected first day, last day, precision, basis)
+EXAMPLES: dict[str, tuple[str, date, date, str, str]] = {
+    "anchored": ("two days after the fall of Kabul", date(2021, 8, 17), date(2021, 8, 17), "day", "inferred"),
+    "day_range_with_year": ("Aug. 5-10, 2020", date(2020, 8, 5), date(2020, 8, 10), "range", "explicit"),
+    "full_day": ("Tuesday, Aug. 3, 1995", date(1995, 8, 3), date(1995, 8, 3), "day", "explicit"),
+    "day_first": ("3 August 1995", date(1995, 8, 3), date(1995, 8, 3), "day", "explicit"),
+    "day_range": ("from Aug. 5-10 the troops", date(2021, 8, 5), date(2021, 8, 10), "range", "relative"),
+    "day_no_year": ("On August 25 they", date(2021, 8, 25), date(2021, 8, 25), "day", "relative"),
+    "year_range": ("between 1979 and 1989", date(1979, 1, 1), date(1989, 12, 31), "range", "explicit"),
+    "month_year": ("in late July 2021", date(2021, 7, 21), date(2021, 7, 31), "range", "inferred"),
+    "since_month": ("since May the", date(2021, 5, 1), PUBLISHED, "range", "relative"),
+    "part_of_month": ("in early August", date(2021, 8, 1), date(2021, 8, 10), "range", "inferred"),
+    "month_only": ("in October the", date(2020, 10, 1), date(2020, 10, 31), "month", "relative"),
+    "decade": ("in the late 1990s", date(1997, 1, 1), date(1999, 12, 31), "range", "inferred"),
+    "year_only": ("in 2015 it", date(2015, 1, 1), date(2015, 12, 31), "year", "explicit"),
+    "years_ago": ("two years ago", date(2019, 1, 1), date(2019, 12, 31), "year", "relative"),
+    "weekday": ("last Friday", date(2021, 9, 3), date(2021, 9, 3), "day", "relative"),
+    "yesterday": ("said yesterday", date(2021, 9, 6), date(2021, 9, 6), "day", "relative"),
+    "week": ("last week", date(2021, 8, 30), date(2021, 9, 5), "range", "inferred"),
+    "month_relative": ("last month", date(2021, 8, 1), date(2021, 8, 31), "month", "relative"),
+    "year_relative": ("this year", date(2021, 1, 1), date(2021, 12, 31), "year", "relative"),
+    "recent": ("in recent days", date(2021, 8, 31), PUBLISHED, "range", "inferred"),
+    "season": ("last winter", date(2020, 12, 1), date(2021, 2, 28), "range", "inferred"),
+    "past_years": ("for the past two years", date(2019, 1, 1), PUBLISHED, "range", "inferred"),
+}
+
+
+def test_every_rule_has_an_example():
+    assert sorted({rule.name for rule in DATE_RULES}) == sorted(EXAMPLES)
+
+
+@pytest.mark.parametrize("rule", DATE_RULES, ids=lambda rule: rule.name)
+def test_resolver_on_its_own_pattern(rule):
+    text, first, last, precision, basis = EXAMPLES[rule.name]
+    found = rule.pattern.search(text)
+    assert found is not None, (rule.name, text)
+    resolved = rule.resolve(found, PUBLISHED)
+    assert resolved[:4] == (first, last, precision, basis), rule.name
+    assert basis == "explicit" or resolved[4], f"{rule.name}: a relative or inferred date explains itself"
