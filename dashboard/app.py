@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit ru
 
 import pandas as pd  # noqa: E402
 
+from dashboard.aggregate import build_grid_group, imported_layer  # noqa: E402
 from dashboard.assets import ensure_static_assets  # noqa: E402
 from dashboard.data import load_curated_events, prepare_events  # noqa: E402
 from dashboard.events import CATEGORIES  # noqa: E402
@@ -27,10 +28,11 @@ from dashboard.filters import (  # noqa: E402
     PLAY_STEPS, ViewState, ViewStateError, date_presets, filter_events, state_from_query, state_to_query, step_window,
 )
 from dashboard.formatting import event_card_html, events_table  # noqa: E402
-from dashboard.imports import load_imported_datasets  # noqa: E402
 from dashboard.layers import LAYERS  # noqa: E402
 from dashboard.mapping import build_base_map, build_event_group, build_layer_groups, build_legend, import_color  # noqa: E402
 from dashboard.review import CANDIDATES_DIR, load_candidates  # noqa: E402
+from dashboard.store import imported_datasets  # noqa: E402
+from dashboard.store.cache import FILES  # noqa: E402
 from dashboard.timeline import timeline_chart  # noqa: E402
 from dashboard.ui_export import render_export_panel  # noqa: E402
 from dashboard.ui_imports import render_import_panel  # noqa: E402
@@ -49,18 +51,20 @@ def _events(events_path: str | None):
     return load_curated_events(Path(events_path)) if events_path else load_curated_events()
 
 
-@st.cache_data(show_spinner=False)
-def _candidate_file(path: str, mtime: float) -> tuple[dict, pd.DataFrame | None]:
-    """One candidates file and its prepared events, read again only when the file changes."""
-    collection = load_candidates(Path(path))
-    return collection, (prepare_events(collection) if collection.get("features") else None)
+def _candidate_file(path: Path) -> tuple[dict, pd.DataFrame | None]:
+    """One candidates file and its prepared events, read again (through the store's cache) when it changes."""
+    def build():
+        collection = load_candidates(path)
+        return collection, (prepare_events(collection) if collection.get("features") else None)
+
+    return FILES.get(("candidates", str(path)), [path], build)
 
 
 def _candidate_events() -> tuple[pd.DataFrame | None, dict[Path, dict]]:
     """Unreviewed candidates from ingested articles: shown with the curated events, marked as such."""
     files, frames = {}, []
     for path in sorted(CANDIDATES_DIR.glob("*.geojson")):
-        files[path], frame = _candidate_file(str(path), path.stat().st_mtime)
+        files[path], frame = _candidate_file(path)
         if frame is not None:
             frames.append(frame)
     return (pd.concat(frames, ignore_index=True) if frames else None), files
@@ -126,9 +130,9 @@ def _sidebar(events, articles, first: date, last: date) -> ViewState:
     sidebar.header("Layers")
     layers = tuple(layer_id for layer_id, layer in LAYERS.items()
                    if sidebar.checkbox(layer.label, key=f"layer_{layer_id}"))
-    for index, (name, frame) in enumerate(st.session_state.get("_imports", {}).items()):
+    for index, (name, count) in enumerate(st.session_state.get("_imports", {}).items()):
         color = import_color(index)
-        sidebar.checkbox(f"Imported: {name} ({len(frame):,})", key=f"import_{name}", value=True,
+        sidebar.checkbox(f"Imported: {name} ({count:,})", key=f"import_{name}", value=True,
                          help=f"Imported dataset, drawn in {color}")
     sidebar.toggle("Online map tiles", key="online_tiles",
                    help="OpenStreetMap tiles need internet; the vector basemap always works offline.")
@@ -189,7 +193,8 @@ def main() -> None:
     candidates, candidate_files = _candidate_events()
     events = curated if candidates is None else pd.concat([curated, candidates], ignore_index=True)
     import_errors: list[str] = []
-    st.session_state._imports = imports = load_imported_datasets(errors=import_errors)
+    store = imported_datasets()
+    st.session_state._imports = imports = store.names(errors=import_errors)
     first, last = events["date_start"].min().date(), events["date_end"].max().date()
     _init_from_url(first, last)
     state = _sidebar(events, articles, first, last)
@@ -210,11 +215,11 @@ def main() -> None:
     selected = shown.loc[shown["id"] == state.event].iloc[0] if state.event and (shown["id"] == state.event).any() else None
     groups = build_layer_groups(state.layers)
     shown_imports = {}
-    for index, (name, frame) in enumerate(imports.items()):
+    for index, (name, total) in enumerate(imports.items()):
         if st.session_state.get(f"import_{name}", True):
-            shown_imports[name] = filter_events(frame, state)
-            groups.append(build_event_group(shown_imports[name], {}, name=name,
-                                            color=import_color(index)))
+            layer = shown_imports[name] = imported_layer(store, name, total, state)
+            groups.append(build_grid_group(layer, import_color(index)) if layer.aggregated else
+                          build_event_group(layer.rows, {}, name=name, color=import_color(index)))
     groups.append(build_event_group(shown, articles, selected=state.event))
     base = build_base_map(st.session_state.online_tiles)
     build_legend().add_to(base)
@@ -227,8 +232,7 @@ def main() -> None:
         map_state = st_folium(base, key="map", height=620, use_container_width=True, returned_objects=tracked,
                               feature_group_to_add=groups, center=center, zoom=zoom)
         if shown_imports:
-            st.caption(" · ".join(f"{name}: {len(frame):,} of {len(imports[name]):,} imported events"
-                                  for name, frame in shown_imports.items()))
+            st.caption(" · ".join(layer.caption() for layer in shown_imports.values()))
     with card_column:
         if selected is not None:
             st.markdown(event_card_html(selected.to_dict(), articles, selected["distance_to_border_km"]),

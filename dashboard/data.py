@@ -26,8 +26,7 @@ def prepare_events(collection: dict, *, with_distance: bool = True) -> pd.DataFr
     return frame
 
 
-@lru_cache(maxsize=4)
-def _load(events_path: Path, articles_path: Path, _mtimes: tuple[float, float]) -> tuple[pd.DataFrame, dict]:
+def _load(events_path: Path, articles_path: Path) -> tuple[pd.DataFrame, dict]:
     articles = load_articles(articles_path)
     collection = read_events_file(events_path, article_ids=set(articles))
     return prepare_events(collection), articles
@@ -36,6 +35,9 @@ def _load(events_path: Path, articles_path: Path, _mtimes: tuple[float, float]) 
 def load_curated_events(
     events_path: Path = EVENTS_PATH, articles_path: Path = ARTICLES_PATH
 ) -> tuple[pd.DataFrame, dict[str, dict]]:
-    """The curated events and the article metadata, cached until either file changes."""
-    mtimes = (Path(events_path).stat().st_mtime, Path(articles_path).stat().st_mtime)
-    return _load(Path(events_path), Path(articles_path), mtimes)
+    """The curated events and the article metadata, cached (in the store's cache) until either file changes."""
+    from dashboard.store.cache import FILES
+
+    events_path, articles_path = Path(events_path), Path(articles_path)
+    return FILES.get(("curated", str(events_path), str(articles_path)), [events_path, articles_path],
+                     lambda: _load(events_path, articles_path))

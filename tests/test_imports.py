@@ -11,16 +11,16 @@ import pandas as pd
 import pytest
 
 from dashboard.data import prepare_events
-from dashboard.events import read_events_file
+from dashboard.events import read_events_file, validate_feature_collection
 from dashboard.filters import ViewState, filter_events
 from dashboard.imports import (
     DatasetImportError,
     detect_format,
     guess_columns,
     import_dataset,
-    load_imported_datasets,
     main,
 )
+from dashboard.store import imported_datasets
 from hostile import HOSTILE_STRINGS, TEMPLATE_STRINGS, hostile_rows, write_hostile_acled_csv
 
 REAL_UCDP = Path(__file__).resolve().parent.parent.parent / "shared" / "real-data" / "ucdp_ged231_afghanistan_2020_subset.csv"
@@ -52,8 +52,10 @@ def imports_dir(tmp_path, monkeypatch) -> Path:
 
 
 def stored(imports_dir: Path, name: str) -> list[dict]:
-    collection = read_events_file(imports_dir / f"{name}.geojson")  # also validates the schema
-    return [feature["properties"] for feature in collection["features"]]
+    """The dataset's events as stored, in row order, checked against the event schema."""
+    features = imported_datasets(imports_dir).features(name)
+    validate_feature_collection({"type": "FeatureCollection", "features": features}, source_name=name)
+    return [feature["properties"] for feature in features]
 
 
 # ----------------------------------------------------------------------------- ACLED
@@ -70,7 +72,7 @@ def test_acled_rows_map_to_events_with_translated_precision(tmp_path, imports_di
     ])
     report = import_dataset(source, format="auto", name="acled_afg")
     assert (report.format, report.rows_read, report.imported, report.rejected) == ("acled", 3, 3, [])
-    assert report.path == imports_dir / "acled_afg.geojson"
+    assert report.path == imports_dir / "acled_afg.parquet"
     day, week, month = stored(imports_dir, "acled_afg")
 
     assert day["id"] == "acled_afg:AFG1" and day["review_status"] == "imported"
@@ -169,7 +171,7 @@ def test_real_ucdp_sample(imports_dir):
     assert report.format == "ucdp"
     assert report.rows_read == 3317
     assert report.imported + len(report.rejected) == 3317
-    frame = load_imported_datasets()["ucdp_afg_2020"]
+    frame = imported_datasets().rows("ucdp_afg_2020", ViewState())
     country_level = frame[frame["place"] == "Afghanistan"]
     assert len(country_level) == 12
     assert set(country_level["location_precision"]) == {"country"}
@@ -248,7 +250,7 @@ def test_bad_csv_files_give_one_clear_error(tmp_path, imports_dir, content, patt
     with pytest.raises(DatasetImportError, match=pattern) as caught:
         import_dataset(source, format="csv", name="bad")
     assert "\n" not in str(caught.value)
-    assert not (imports_dir / "bad.geojson").exists()
+    assert not (imports_dir / "bad.parquet").exists()
 
 
 def test_rows_with_the_wrong_number_of_fields_are_rejected(tmp_path, imports_dir):
@@ -298,7 +300,7 @@ def test_size_limit_and_names(tmp_path, imports_dir):
 def test_a_failed_reimport_leaves_the_existing_file_byte_identical(tmp_path, imports_dir):
     good = write_csv(tmp_path / "good.csv", ACLED_COLUMNS, [acled_row()])
     import_dataset(good, format="acled", name="stable")
-    target = imports_dir / "stable.geojson"
+    target = imports_dir / "stable.parquet"
     before = target.read_bytes()
     bad_files = {
         "bad_rows.csv": write_csv(tmp_path / "bad_rows.csv", ACLED_COLUMNS, [acled_row(lat="100")]).read_bytes(),
@@ -309,14 +311,14 @@ def test_a_failed_reimport_leaves_the_existing_file_byte_identical(tmp_path, imp
         with pytest.raises(DatasetImportError, match=label.replace(".", r"\.")):
             import_dataset(content, format="acled", name="stable", source_label=label)
     assert target.read_bytes() == before
-    assert sorted(p.name for p in imports_dir.iterdir()) == ["stable.geojson"]  # no temp files left
+    assert sorted(p.name for p in imports_dir.iterdir()) == ["stable.parquet"]  # no temp files left
 
 
 def test_an_import_from_uploaded_bytes_names_the_upload_only_in_messages(tmp_path, imports_dir):
     content = write_csv(tmp_path / "x.csv", ACLED_COLUMNS, [acled_row()]).read_bytes()
     report = import_dataset(content, format="auto", name="upload", source_label="../../etc/passwd")
-    assert report.path == imports_dir / "upload.geojson"
-    assert sorted(p.name for p in imports_dir.iterdir()) == ["upload.geojson"]
+    assert report.path == imports_dir / "upload.parquet"
+    assert sorted(p.name for p in imports_dir.iterdir()) == ["upload.parquet"]
     assert report.source == "../../etc/passwd"
 
 
@@ -355,24 +357,27 @@ def test_template_syntax_is_stored_exactly(tmp_path, imports_dir):
 # ----------------------------------------------------------------------------- loading and filtering
 
 
-def test_load_imported_datasets_is_cached_and_filters_like_curated_events(tmp_path, imports_dir):
-    assert load_imported_datasets() == {}
+def test_the_store_lists_datasets_and_filters_like_curated_events(tmp_path, imports_dir):
+    store = imported_datasets()
+    assert store.names() == {}
     source = write_csv(tmp_path / "acled.csv", ACLED_COLUMNS, [
         acled_row(event_id="A1", date="2021-08-03"), acled_row(event_id="A2", date="2021-09-10"),
     ])
     import_dataset(source, format="acled", name="one")
     (imports_dir / "broken.geojson").write_text("{not json", encoding="utf-8")
     errors: list[str] = []
-    first = load_imported_datasets(errors=errors)
-    assert list(first) == ["one"] and len(errors) == 1 and "broken.geojson" in errors[0]
-    assert load_imported_datasets()["one"] is first["one"]  # cached: same object
-    expected = prepare_events(read_events_file(imports_dir / "one.geojson"))
-    pd.testing.assert_frame_equal(first["one"][expected.columns], expected)
+    assert store.names(errors=errors) == {"one": 2}
+    assert len(errors) == 1 and "broken.geojson" in errors[0]
+    everything = store.rows("one", ViewState())
+    expected = prepare_events({"type": "FeatureCollection", "features": store.features("one")})
+    pd.testing.assert_frame_equal(everything[expected.columns], expected)
     view = ViewState(start=pd.Timestamp("2021-09-01").date(), end=pd.Timestamp("2021-09-30").date())
-    assert list(filter_events(first["one"], view)["id"]) == ["one:A2"]
+    assert list(store.rows("one", view)["id"]) == ["one:A2"] == list(filter_events(everything, view)["id"])
+    assert store.count("one", view) == 1
     import_dataset(write_csv(tmp_path / "b.csv", ACLED_COLUMNS, [acled_row(event_id="B1")]), format="acled",
                    name="one")
-    assert list(load_imported_datasets()["one"]["id"]) == ["one:B1"]  # file changed: reloaded
+    assert store.names() == {"one": 1}  # replaced: the count is read again
+    assert list(store.rows("one", ViewState())["id"]) == ["one:B1"]
 
 
 def test_detect_format(tmp_path):
@@ -393,7 +398,7 @@ def test_command_line(tmp_path, imports_dir, capsys):
     generic = write_csv(tmp_path / "g.csv", ["a", "b", "c"], [["36.7", "68.8", "2021-01-01"]])
     assert main([str(generic), "--name", "g", "--format", "csv", "--lat-column", "a", "--lon-column", "b",
                  "--date-column", "c"]) == 0
-    assert (imports_dir / "g.geojson").exists()
+    assert (imports_dir / "g.parquet").exists()
 
 
 # ----------------------------------------------------------------------------- the Streamlit panel
@@ -428,7 +433,7 @@ def test_panel_imports_an_upload_and_lists_rejected_rows(tmp_path, imports_dir):
     assert "Imported 1 of 2 rows" in at.success[0].value
     table = at.dataframe[0].value
     assert list(table["row"]) == [2] and list(table["field"]) == ["latitude"]
-    assert sorted(p.name for p in imports_dir.iterdir()) == ["acled_ui.geojson"]
+    assert sorted(p.name for p in imports_dir.iterdir()) == ["acled_ui.parquet"]
 
 
 def test_panel_offers_guessed_column_pickers_for_generic_csv(tmp_path, imports_dir):
@@ -451,7 +456,7 @@ def test_panel_offers_guessed_column_pickers_for_generic_csv(tmp_path, imports_d
 def test_panel_shows_errors_without_raising_and_keeps_existing_layers(tmp_path, imports_dir):
     good = write_csv(tmp_path / "a.csv", ACLED_COLUMNS, [acled_row()])
     import_dataset(good, format="acled", name="kept")
-    before = (imports_dir / "kept.geojson").read_bytes()
+    before = (imports_dir / "kept.parquet").read_bytes()
     at = _panel(imports_dir, max_bytes=50)
     at.file_uploader[0].upload("<img src=x onerror=alert(1)>.csv", good.read_bytes(), "text/csv")
     at.text_input(key="dataset_import_name").input("kept")
@@ -464,4 +469,4 @@ def test_panel_shows_errors_without_raising_and_keeps_existing_layers(tmp_path, 
     at.text_input(key="dataset_import_name").input("../Bad").run()
     at.button(key="dataset_import_go").click().run()
     assert "is not allowed" in at.error[0].value.replace("\\", "")
-    assert (imports_dir / "kept.geojson").read_bytes() == before
+    assert (imports_dir / "kept.parquet").read_bytes() == before

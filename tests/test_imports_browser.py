@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.imports import import_dataset, load_imported_datasets
+from dashboard.filters import ViewState
+from dashboard.imports import import_dataset
+from dashboard.store import imported_datasets
 from dashboard.mapping import MAX_DETAILED_EVENTS, build_map, standalone_html
 from hostile import TEMPLATE_STRINGS, HOSTILE_STRINGS, write_hostile_acled_csv
 
@@ -84,7 +86,7 @@ def hostile_frame(tmp_path, monkeypatch):
     imports_dir = tmp_path / "imports"
     monkeypatch.setenv("DASHBOARD_IMPORTS_DIR", str(imports_dir))
     import_dataset(write_hostile_acled_csv(tmp_path / "hostile.csv"), format="acled", name="hostile")
-    frame = load_imported_datasets()["hostile"]
+    frame = imported_datasets().rows("hostile", ViewState())
     assert len(frame) == len(HOSTILE_STRINGS) <= MAX_DETAILED_EVENTS  # detailed markers with popups
     return frame
 

@@ -1,13 +1,14 @@
 """Importing conflict-event datasets (ACLED, UCDP GED, generic CSV, GeoJSON) as map layers.
 
 Each import maps a file to the event schema (dashboard/events.py) and writes
-``<imports_dir>/NAME.geojson``; each such file is drawn as its own layer. Imported files are
+dataset NAME to the store (:mod:`dashboard.store`: ``<imports_dir>/NAME.parquet`` on one machine,
+PostGIS for a team); each dataset is drawn as its own layer. Imported files are
 where bad input and hostile text come from, so:
 
 * every string is stored exactly as the file gave it (escaping happens only on display);
 * a row that cannot be mapped is rejected with its row number, field and reason, and the
   valid rows are imported; a file with no valid row is an error;
-* a failed import changes no existing file (temp file in the same folder, then os.replace);
+* a failed import changes no existing dataset (written aside, then swapped in at once);
 * NAME must match ``NAME_PATTERN``; an uploaded file's own name never becomes a path.
 
 Row numbers count data records from 1 (the header is not a row; a quoted field with
@@ -33,7 +34,6 @@ What lives where (read in this order; each module depends only on those above it
 * ``rows.py``: per-row checks shared by every format (coordinates, dates, countries, ids) and
   the validation that turns checked rows into features;
 * ``acled.py``, ``ucdp.py``, ``generic.py`` (``guess_columns``), ``geojson.py``: one mapping each;
-* ``storage.py``: the atomic write of NAME.geojson and ``load_imported_datasets`` with its cache;
 * ``pipeline.py``: ``import_dataset``, which ties the steps together;
 * ``cli.py`` (run by ``__main__.py``): ``main``, the command line.
 
@@ -58,7 +58,6 @@ from dashboard.imports.settings import (
     NAME_PATTERN,
     imports_dir_default,
 )
-from dashboard.imports.storage import load_imported_datasets
 from dashboard.imports.ucdp import UCDP_CATEGORIES, UCDP_WHERE_PREC
 
 __all__ = [
@@ -84,7 +83,6 @@ __all__ = [
     "guess_columns",
     "import_dataset",
     "imports_dir_default",
-    "load_imported_datasets",
     "main",
     "read_csv_header",
 ]

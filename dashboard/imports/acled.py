@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.imports.report import RejectedRow
-from dashboard.imports.rows import _column_getter, _collect, _coordinates, _countries, _dates, _event_ids, _Problems
+from dashboard.imports.rows import _row_numbers, _column_getter, _collect, _coordinates, _countries, _dates, _event_ids, _Problems
 
 # ACLED: (event_type, sub_event_type or "*") -> our category; anything not listed -> "other".
 ACLED_CATEGORIES: dict[tuple[str, str], str] = {
@@ -69,7 +69,7 @@ def _acled_dates(dates: pd.Series, precision: list[str], rows, problems) -> tupl
 
 
 def _map_acled(table: pd.DataFrame, label: str, name: str, columns: dict) -> tuple[list[dict], list[RejectedRow]]:
-    rows = np.arange(1, len(table) + 1)
+    rows = _row_numbers(table)
     problems = _Problems(table)
     get = _column_getter(table)
     lat, lon = _coordinates(table, "latitude", "longitude", rows, problems)
@@ -91,14 +91,14 @@ def _map_acled(table: pd.DataFrame, label: str, name: str, columns: dict) -> tup
         if not problems.usable(row, country, start, precision):
             properties.append(None)
             continue
-        place = ", ".join(part for part in (location, admin1) if part) or f"{lat[row - 1]:.4f}, {lon[row - 1]:.4f}"
+        place = ", ".join(part for part in (location, admin1) if part) or f"{lat[row - rows[0]]:.4f}, {lon[row - rows[0]]:.4f}"
         actors = [actor for actor in (actor1, actor2) if actor]
         kind_text = sub_type or event_type
         title = f"{kind_text}: {' – '.join(actors)}" if actors else kind_text or f"ACLED event {event_id}"
         description = (f"{event_type}" + (f" ({sub_type})" if sub_type else "") + (f" involving {' and '.join(actors)}" if actors else "")
                        + f" at {place} on {date_text}" + (f"; {fatalities} reported fatalities" if fatalities else "")
                        + ". (Generated: the ACLED row has no notes.)")
-        citation = f"ACLED export '{name}', event {own_ids[row - 1] if own_ids and own_ids[row - 1] else f'row {row}'}" + (f"; source: {source}" if source else "")
+        citation = f"ACLED export '{name}', event {own_ids[row - rows[0]] if own_ids and own_ids[row - rows[0]] else f'row {row}'}" + (f"; source: {source}" if source else "")
         precision_kind, uncertainty, location_note = precision
         properties.append({
             "id": event_id,

@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard.events import CATEGORIES, MIN_UNCERTAINTY_KM
 from dashboard.imports.report import DatasetImportError, RejectedRow
 from dashboard.imports.rows import (
+    _row_numbers,
     _column_getter,
     _collect,
     _coordinates,
@@ -57,7 +58,7 @@ def _resolve_columns(table: pd.DataFrame, label: str, columns: dict) -> dict[str
 
 def _map_generic(table: pd.DataFrame, label: str, name: str, columns: dict) -> tuple[list[dict], list[RejectedRow]]:
     chosen = _resolve_columns(table, label, columns)
-    rows = table["_row"].to_numpy() if "_row" in table else np.arange(1, len(table) + 1)
+    rows = _row_numbers(table)
     problems = _Problems(table)
     n = len(table)
     get = _column_getter(table)

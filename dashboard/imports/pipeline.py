@@ -2,8 +2,10 @@
 
 :func:`import_dataset` is the one entry point the command line, the app's import panel and
 the benchmarks call. It chooses the format (detected when "auto"), hands the file to the
-format's mapping, drops duplicate ids and writes ``NAME.geojson`` atomically, returning an
-:class:`ImportReport`.
+format's mapping a chunk of rows at a time, drops duplicate ids and hands each chunk to the
+store (:func:`dashboard.store.imported_datasets`), which makes the new dataset visible only
+once every chunk is written; it returns an :class:`ImportReport`. Memory stays flat however
+long a CSV file is (GeoJSON files are parsed whole).
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from pathlib import Path
 from dashboard.imports.acled import _map_acled
 from dashboard.imports.generic import _map_generic
 from dashboard.imports.geojson import _import_geojson
-from dashboard.imports.reading import _checked_input, _read_csv, detect_format
-from dashboard.imports.report import DatasetImportError, ImportReport
+from dashboard.imports import reading
+from dashboard.imports.reading import _checked_input, _read_csv_chunks, detect_format
+from dashboard.imports.report import DatasetImportError, ImportReport, _one_line
 from dashboard.imports.rows import _drop_duplicate_ids
-from dashboard.imports.settings import COLUMN_GUESSES, FORMATS, MAX_FILE_BYTES, NAME_PATTERN, imports_dir_default
-from dashboard.imports.storage import _write_atomically
+from dashboard.imports.settings import COLUMN_GUESSES, FORMATS, MAX_FILE_BYTES, NAME_PATTERN
 from dashboard.imports.ucdp import _map_ucdp
+from dashboard.store import imported_datasets
 
 _FORMAT_MAPPERS = {"acled": _map_acled, "ucdp": _map_ucdp, "csv": _map_generic}
 
@@ -34,7 +37,7 @@ def import_dataset(
     max_bytes: int = MAX_FILE_BYTES,
     source_label: str | None = None,
 ) -> ImportReport:
-    """Map a dataset file (a path, or the bytes of an upload) to events and write NAME.geojson.
+    """Map a dataset file (a path, or the bytes of an upload) to events and store them as dataset NAME.
 
     ``columns`` names the generic CSV/GeoJSON fields: keys ``lat``, ``lon``, ``date``,
     ``end_date``, ``title``, ``id``. ``source_label`` names bytes in messages (e.g. the
@@ -54,18 +57,39 @@ def import_dataset(
     data = _checked_input(source, label, max_bytes)
     if format == "auto":
         format = detect_format(data, label)
-    if format == "geojson":
-        rows_read, features, rejected = _import_geojson(data, label, name, columns or {})
-    else:
-        table = _read_csv(data, label, format)
-        rows_read = len(table)
-        features, rejected = _FORMAT_MAPPERS[format](table, label, name, columns or {})
-    features, rejected = _drop_duplicate_ids(features, rejected)
-    if not features:
-        first = f"; first problem: {rejected[0]}" if rejected else ""
-        raise DatasetImportError(f"{label}: no valid rows to import (read {rows_read:,}){first}")
-    target_dir = Path(imports_dir) if imports_dir is not None else imports_dir_default()
-    path = _write_atomically(target_dir, name, features, label)
+    store = imported_datasets(imports_dir)
+    rows_read, imported, rejected, seen = 0, 0, [], set()
+    writer = None
+    try:
+        for chunk_rows, features, chunk_rejected in _mapped_chunks(data, label, format, name, columns or {}):
+            features, chunk_rejected = _drop_duplicate_ids(features, chunk_rejected, seen)
+            rows_read += chunk_rows
+            rejected.extend(chunk_rejected)
+            if features:
+                writer = writer or store.writer(name)
+                writer.write(features)
+                imported += len(features)
+        if not imported:
+            first = f"; first problem: {min(rejected, key=lambda item: item.row)}" if rejected else ""
+            raise DatasetImportError(f"{label}: no valid rows to import (read {rows_read:,}){first}")
+        path = writer.commit()
+        writer = None
+    except OSError as error:
+        raise DatasetImportError(f"{label}: cannot write dataset {name!r}: {_one_line(error)}") from None
+    finally:
+        if writer is not None:
+            writer.abort()
     rejected.sort(key=lambda item: item.row)
     return ImportReport(name=name, source=label, format=format, path=path, rows_read=rows_read,
-                        imported=len(features), rejected=rejected)
+                        imported=imported, rejected=rejected)
+
+
+def _mapped_chunks(data, label: str, format: str, name: str, columns: dict):
+    """(rows read, features, rejected rows) for each chunk of the file, in order."""
+    if format == "geojson":
+        rows_read, features, rejected = _import_geojson(data, label, name, columns)
+        yield rows_read, features, rejected
+        return
+    for table in _read_csv_chunks(data, label, format, reading.CHUNK_ROWS):
+        features, rejected = _FORMAT_MAPPERS[format](table, label, name, columns)
+        yield len(table), features, rejected

@@ -97,8 +97,21 @@ def _csv_input(data: bytes | Path):
 
 
 
+CHUNK_ROWS = 50_000  # rows mapped and written at a time: memory stays flat however long the file is
+
+
 def _read_csv(data: bytes | Path, label: str, format: str) -> pd.DataFrame:
     """The needed columns as exact strings (no NA guessing, no trimming), renamed lower-case."""
+    chunks = list(_read_csv_chunks(data, label, format, chunk_rows=None))
+    return chunks[0]
+
+
+def _read_csv_chunks(data: bytes | Path, label: str, format: str, chunk_rows: int | None = CHUNK_ROWS):
+    """:func:`_read_csv` a chunk of ``chunk_rows`` rows at a time (all at once for None).
+
+    Each chunk has a ``_row`` column with its rows' numbers in the file (from 1) and, in
+    ``attrs["malformed"]``, its records with the wrong number of fields.
+    """
     header = _header_map(data, label)
     if format in REQUIRED_COLUMNS:
         missing = [column for column in REQUIRED_COLUMNS[format] if column not in header]
@@ -110,19 +123,26 @@ def _read_csv(data: bytes | Path, label: str, format: str) -> pd.DataFrame:
         wanted = [header[c] for c in (*REQUIRED_COLUMNS[format], *OPTIONAL_COLUMNS[format]) if c in header]
     else:
         wanted = list(header.values())
+    malformed = _wrong_length_rows(data, len(header))
     try:
-        table = pd.read_csv(
+        reader = pd.read_csv(
             _csv_input(data), usecols=wanted, dtype=str, keep_default_na=False, na_filter=False,
-            encoding="utf-8-sig", skip_blank_lines=True,
+            encoding="utf-8-sig", skip_blank_lines=True, chunksize=chunk_rows,
         )
+        chunks = [reader] if chunk_rows is None else reader
+        first = 1
+        for table in chunks:
+            table.columns = [str(c).strip().lower() for c in table.columns]
+            table = table.loc[:, ~table.columns.duplicated()].fillna("")
+            table.index = range(len(table))
+            table["_row"] = range(first, first + len(table))
+            table.attrs["malformed"] = {row: item for row, item in malformed.items() if first <= row < first + len(table)}
+            first += len(table)
+            yield table
     except UnicodeDecodeError as error:
         raise DatasetImportError(f"{label}: not UTF-8 text ({_decode_problem(error)}); save it as UTF-8") from None
     except (pd.errors.ParserError, ValueError) as error:
         raise DatasetImportError(f"{label}: malformed CSV: {_one_line(error)}") from None
-    table.columns = [str(c).strip().lower() for c in table.columns]
-    table = table.loc[:, ~table.columns.duplicated()].fillna("")
-    table.attrs["malformed"] = _wrong_length_rows(data, len(header))
-    return table
 
 
 def _wrong_length_rows(data: bytes | Path, expected: int) -> dict[int, RejectedRow]:

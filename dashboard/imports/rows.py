@@ -27,6 +27,11 @@ from dashboard.layers import load_context
 COUNTRY_ALIASES = {"russian federation": "RUS", "iran (islamic republic of)": "IRN", "kyrgyz republic": "KGZ"}
 
 
+def _row_numbers(table: pd.DataFrame) -> np.ndarray:
+    """Each row's number in the file (from 1): the ``_row`` column of a chunk, else 1, 2, 3, …"""
+    return table["_row"].to_numpy(dtype=int) if "_row" in table else np.arange(1, len(table) + 1)
+
+
 def _column_getter(table: pd.DataFrame):
     """``get(column)``: the column as a list, or blanks when the (optional) column is absent."""
     blanks = [""] * len(table)
@@ -135,9 +140,10 @@ def _countries(names: list[str], lat: np.ndarray, lon: np.ndarray) -> list[str |
     return result
 
 
-def _drop_duplicate_ids(features: list[dict], rejected: list[RejectedRow]) -> tuple[list[dict], list[RejectedRow]]:
-    """Keep the first event with each id; later ones are rejected rows."""
-    seen: set[str] = set()
+def _drop_duplicate_ids(features: list[dict], rejected: list[RejectedRow],
+                        seen: set[str] | None = None) -> tuple[list[dict], list[RejectedRow]]:
+    """Keep the first event with each id; later ones are rejected rows (``seen``: ids of earlier chunks)."""
+    seen = set() if seen is None else seen
     kept = []
     for feature in features:
         event_id = feature["properties"]["id"]

@@ -15,6 +15,7 @@ import pandas as pd
 
 from dashboard.imports.report import RejectedRow
 from dashboard.imports.rows import (
+    _row_numbers,
     _column_getter,
     _collect,
     _coordinates,
@@ -62,7 +63,7 @@ def _ucdp_precision_from_name(where: str, country_name: str) -> tuple[str, float
 
 
 def _map_ucdp(table: pd.DataFrame, label: str, name: str, columns: dict) -> tuple[list[dict], list[RejectedRow]]:
-    rows = np.arange(1, len(table) + 1)
+    rows = _row_numbers(table)
     problems = _Problems(table)
     get = _column_getter(table)
     lat, lon = _coordinates(table, "latitude", "longitude", rows, problems)
@@ -93,7 +94,7 @@ def _map_ucdp(table: pd.DataFrame, label: str, name: str, columns: dict) -> tupl
         actors = [side for side in (side_a, side_b) if side]
         deaths = f"{best} killed (best estimate)" if best else "deaths not given"
         title = f"{' – '.join(actors) or 'Organized violence'}: {deaths}"
-        place = where or f"{lat[row - 1]:.4f}, {lon[row - 1]:.4f}"
+        place = where or f"{lat[row - rows[0]]:.4f}, {lon[row - rows[0]]:.4f}"
         description = (f"Organized violence between {' and '.join(actors) or 'unnamed sides'} at {place}, "
                        f"{start}" + (f" to {end}" if end != start else "") + f"; {deaths}. "
                        "(Generated: the UCDP row has no source_article text.)")
@@ -117,7 +118,7 @@ def _map_ucdp(table: pd.DataFrame, label: str, name: str, columns: dict) -> tupl
             "uncertainty_km": uncertainty,
             "location_note": location_note,
             "sources": [{
-                "citation": f"UCDP GED '{name}', {'event ' + own_ids[row - 1] if own_ids and own_ids[row - 1] else f'row {row}'}"
+                "citation": f"UCDP GED '{name}', {'event ' + own_ids[row - rows[0]] if own_ids and own_ids[row - rows[0]] else f'row {row}'}"
                             + (f"; source: {office}" if office else ""),
                 "quote": article or description,
             }],

@@ -1,0 +1,96 @@
+"""Imported layers too large to draw one by one: counts per grid cell instead of points.
+
+A browser map stays responsive up to some tens of thousands of points (measured with
+``python benchmarks/browser_points.py``: see :data:`AGGREGATE_ABOVE`). Beyond that, a layer's
+matching rows are counted per square cell by the store (a SQL ``GROUP BY``, so no row becomes
+a Python object) and the map draws one shaded square per cell with its count, and says so.
+The snapshot exports use the same cells.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import folium
+import pandas as pd
+
+from dashboard.assets import localize
+from dashboard.filters import ViewState
+
+# Above this many matching rows a layer is drawn as grid-cell counts (see the module docstring).
+AGGREGATE_ABOVE = 20_000
+# About this many cells across the wider side of the rows' extent.
+CELLS_ACROSS = 60
+_NICE_SIZES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
+
+
+@dataclass
+class ImportedLayer:
+    """What one imported dataset shows in a view: its rows, or its grid cells when too many."""
+
+    name: str
+    total: int  # rows in the dataset
+    matching: int  # rows in the view
+    rows: pd.DataFrame | None = None  # when drawn one by one
+    cells: pd.DataFrame | None = None  # lon, lat (cell's south-west corner), count: when aggregated
+    cell_deg: float | None = None
+
+    @property
+    def aggregated(self) -> bool:
+        return self.cells is not None
+
+    def caption(self) -> str:
+        text = f"{self.name}: {self.matching:,} of {self.total:,} imported events"
+        if self.aggregated:
+            text += (f", shown as counts per {self.cell_deg:g}° grid cell (more than {AGGREGATE_ABOVE:,} "
+                     "match: too many to draw one by one; narrow the window or filters to see them)")
+        return text
+
+
+def cell_size(extent: tuple[float, float, float, float] | None) -> float:
+    """A round cell size (degrees) giving about :data:`CELLS_ACROSS` cells over the extent."""
+    if extent is None:
+        return 1.0
+    span = max(extent[2] - extent[0], extent[3] - extent[1], 1e-9)
+    wanted = span / CELLS_ACROSS
+    return next((size for size in _NICE_SIZES if size >= wanted), _NICE_SIZES[-1])
+
+
+def imported_layer(store, name: str, total: int, state: ViewState, limit: int = AGGREGATE_ABOVE) -> ImportedLayer:
+    """The view of one dataset: its rows when at most ``limit`` match, else grid counts."""
+    matching = store.count(name, state)
+    if matching <= limit:
+        return ImportedLayer(name, total, matching, rows=store.rows(name, state))
+    size = cell_size(store.extent(name, state))
+    return ImportedLayer(name, total, matching, cells=store.grid(name, state, size), cell_deg=size)
+
+
+def build_grid_group(layer: ImportedLayer, color: str) -> folium.FeatureGroup:
+    """One square per cell, shaded by its count (log scale), with the count as tooltip."""
+    group = folium.FeatureGroup(name=layer.name)
+    cells = layer.cells
+    top = math.log1p(float(cells["count"].max())) if len(cells) else 1.0
+    size = float(layer.cell_deg)
+    features = []
+    for lon, lat, count in cells.itertuples(index=False):
+        lon, lat, count = float(lon), float(lat), int(count)
+        features.append({
+            "type": "Feature",
+            "properties": {"count": count, "opacity": round(0.15 + 0.7 * math.log1p(count) / top, 3),
+                           "tip": f"{count:,} events"},
+            "geometry": {"type": "Polygon", "coordinates": [[
+                [round(lon, 5), round(lat, 5)], [round(lon + size, 5), round(lat, 5)],
+                [round(lon + size, 5), round(lat + size, 5)], [round(lon, 5), round(lat + size, 5)],
+                [round(lon, 5), round(lat, 5)]]]},
+        })
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        style_function=lambda feature: {"color": color, "weight": 0.5, "fillColor": color,
+                                        "fillOpacity": feature["properties"]["opacity"],
+                                        "className": "event-grid-cell"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+        control=False,
+    ).add_to(group)
+    localize(group)  # streamlit-folium adds groups after the base map was localized
+    return group

@@ -1,0 +1,160 @@
+"""The one-machine store: imported datasets as GeoParquet files, queried with DuckDB.
+
+Nothing to start: DuckDB runs inside the app's process and reads ``NAME.parquet`` from the
+imports folder directly, so only the rows of the current window and filters ever become
+pandas rows. Older imports written as ``NAME.geojson`` are migrated to Parquet the first
+time the folder is read (the GeoJSON file is kept as ``NAME.geojson.migrated``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dashboard.filters import ViewState
+from dashboard.store.cache import FILES
+from dashboard.store.datasets import DatasetWriter, rows_to_frame, write_dataset
+from dashboard.store.sql import where_clause
+
+log = logging.getLogger(__name__)
+MIGRATED_SUFFIX = ".geojson.migrated"
+MIGRATION_CHUNK = 50_000
+
+
+class LocalDatasets:
+    """Imported datasets in a folder: one ``NAME.parquet`` each."""
+
+    def __init__(self, directory: str | os.PathLike) -> None:
+        self.directory = Path(directory)
+        self._connection = duckdb.connect(":memory:")
+        self._lock = threading.Lock()
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def path(self, name: str) -> Path:
+        return self.directory / f"{name}.parquet"
+
+    def writer(self, name: str) -> DatasetWriter:
+        """A writer for NAME; its ``commit()`` replaces the dataset in one step.
+
+        An older ``NAME.geojson`` of the same name is set aside then, so it is not migrated
+        over the new import later.
+        """
+        older = self.directory / f"{name}.geojson"
+        return DatasetWriter(self.path(name), after_commit=lambda: older.exists() and os.replace(
+            older, older.with_name(name + MIGRATED_SUFFIX)))
+
+    def remove(self, name: str) -> None:
+        self.path(name).unlink(missing_ok=True)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def names(self, errors: list[str] | None = None) -> dict[str, int]:
+        """Each dataset's name and row count, in name order (older GeoJSON imports migrated first)."""
+        from dashboard.imports.settings import NAME_PATTERN
+
+        if not self.directory.is_dir():
+            return {}
+        self._migrate_geojson(errors)
+        counts = {}
+        for path in sorted(self.directory.glob("*.parquet")):
+            if not NAME_PATTERN.match(path.stem):
+                continue
+            try:
+                counts[path.stem] = FILES.get(("rows", str(path)), [path], lambda p=path: self._row_count(p))
+            except (duckdb.Error, OSError) as error:
+                self._report(errors, f"{path}: cannot read imported dataset: {error}")
+        return counts
+
+    def count(self, name: str, state: ViewState) -> int:
+        where, params = where_clause(state)
+        return self._query(f"SELECT count(*) FROM {self._source(name)} WHERE {where}", params)[0][0]
+
+    def rows(self, name: str, state: ViewState, limit: int | None = None) -> pd.DataFrame:
+        """The dataset's rows in the view as a prepared events frame (``limit`` rows at most)."""
+        result = self._select(name, state, limit)
+        return rows_to_frame([r[0] for r in result], [r[1] for r in result], [r[2] for r in result],
+                             [r[3] for r in result])
+
+    def features(self, name: str, state: ViewState | None = None, limit: int | None = None) -> list[dict]:
+        """The dataset's rows in the view as GeoJSON features with their properties exactly as imported."""
+        return [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                 "properties": json.loads(properties)}
+                for properties, lon, lat, _distance in self._select(name, state or ViewState(), limit)]
+
+    def grid(self, name: str, state: ViewState, cell_deg: float) -> pd.DataFrame:
+        """Counts of the view's rows per square cell of ``cell_deg`` degrees (lon, lat of the cell's corner)."""
+        where, params = where_clause(state)
+        sql = (f"SELECT floor(lon / {float(cell_deg)}) * {float(cell_deg)} AS lon, "
+               f"floor(lat / {float(cell_deg)}) * {float(cell_deg)} AS lat, count(*) AS count "
+               f"FROM {self._source(name)} WHERE {where} GROUP BY 1, 2 ORDER BY 3 DESC")
+        return pd.DataFrame(self._query(sql, params), columns=["lon", "lat", "count"])
+
+    def extent(self, name: str, state: ViewState) -> tuple[float, float, float, float] | None:
+        where, params = where_clause(state)
+        row = self._query(f"SELECT min(lon), min(lat), max(lon), max(lat) FROM {self._source(name)} WHERE {where}",
+                          params)[0]
+        return None if row[0] is None else tuple(float(v) for v in row)
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _select(self, name: str, state: ViewState, limit: int | None) -> list[tuple]:
+        where, params = where_clause(state)
+        sql = (f"SELECT properties, lon, lat, distance_to_border_km FROM {self._source(name)} "
+               f"WHERE {where} ORDER BY seq" + (f" LIMIT {int(limit)}" if limit is not None else ""))
+        return self._query(sql, params)
+
+    def _source(self, name: str) -> str:
+        from dashboard.imports.settings import NAME_PATTERN
+
+        if not NAME_PATTERN.match(name):  # names become part of a path in SQL: only safe names
+            raise ValueError(f"not a dataset name: {name!r}")
+        path = str(self.path(name)).replace("'", "''")
+        return f"read_parquet('{path}')"
+
+    def _query(self, sql: str, params: list) -> list[tuple]:
+        cursor = self._connection.cursor()  # one cursor per call: Streamlit sessions run in threads
+        try:
+            return cursor.execute(sql, params).fetchall()
+        finally:
+            cursor.close()
+
+    def _row_count(self, path: Path) -> int:
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+
+    def _migrate_geojson(self, errors: list[str] | None) -> None:
+        """Turn each older ``NAME.geojson`` import into ``NAME.parquet`` (once; the original is kept)."""
+        from dashboard.events import EventValidationError, validate_feature_collection
+        from dashboard.imports.settings import NAME_PATTERN
+
+        for path in sorted(self.directory.glob("*.geojson")):
+            if not NAME_PATTERN.match(path.stem):
+                continue
+            with self._lock:
+                if not path.exists():
+                    continue
+                try:
+                    collection = json.loads(path.read_text(encoding="utf-8"))
+                    validate_feature_collection(collection, source_name=str(path))
+                    features = collection["features"]
+                    write_dataset(self.path(path.stem), (features[i:i + MIGRATION_CHUNK]
+                                                         for i in range(0, len(features), MIGRATION_CHUNK)))
+                    os.replace(path, path.with_name(path.stem + MIGRATED_SUFFIX))
+                    log.info("migrated %s to %s", path, self.path(path.stem))
+                except (OSError, UnicodeDecodeError, json.JSONDecodeError, EventValidationError) as error:
+                    first = str(error).splitlines()[0][:300] if str(error) else type(error).__name__
+                    self._report(errors, f"{path}: cannot load imported dataset: {first}")
+
+    @staticmethod
+    def _report(errors: list[str] | None, message: str) -> None:
+        log.warning(message)
+        if errors is not None:
+            errors.append(message)
