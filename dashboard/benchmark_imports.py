@@ -48,7 +48,8 @@ def run_one(count: int) -> dict:
 
     from dashboard.filters import ViewState, filter_events
     from dashboard.folium_payload import feature_group_script
-    from dashboard.imports import import_dataset, load_imported_datasets
+    from dashboard.imports import import_dataset
+    from dashboard.store import imported_datasets
     from dashboard.mapping import IMPORT_COLORS, build_base_map, build_event_group
 
     with tempfile.TemporaryDirectory() as folder:
@@ -59,10 +60,10 @@ def run_one(count: int) -> dict:
         import_s = time.perf_counter() - started
 
         started = time.perf_counter()
-        frame = load_imported_datasets(imports_dir)["bench"]
+        frame = imported_datasets(imports_dir).rows("bench", ViewState())
         load_s = time.perf_counter() - started
         started = time.perf_counter()
-        load_imported_datasets(imports_dir)
+        imported_datasets(imports_dir).names()
         cached_s = time.perf_counter() - started
 
         base = build_base_map()
@@ -72,7 +73,7 @@ def run_one(count: int) -> dict:
         group = build_event_group(visible, {}, name="bench", color=IMPORT_COLORS[0])
         payload = feature_group_script(group, base)
         map_s = time.perf_counter() - started
-        file_bytes = (imports_dir / "bench.geojson").stat().st_size
+        file_bytes = (imports_dir / "bench.parquet").stat().st_size
     return {
         "events": count, "imported": report.imported, "visible": len(visible),
         "import_s": import_s, "load_s": load_s, "cached_load_s": cached_s, "filter_map_s": map_s,

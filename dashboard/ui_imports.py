@@ -40,7 +40,7 @@ def render_import_panel(
 ) -> ImportReport | None:
     """Draw the import form; on a successful import return its report (else None).
 
-    The new layer appears on the next rerun: ``load_imported_datasets`` sees the file's new mtime.
+    The new layer appears on the next rerun: the store lists it from then on.
     """
     upload = st.file_uploader(
         "Dataset file (ACLED, UCDP GED, CSV or GeoJSON)", type=["csv", "geojson", "json"], key=f"{key}_file",
