@@ -1,7 +1,8 @@
 """Streamlit app: Russia, the Taliban and Central Asia on one map.
 
 UI wiring only. Loading, filtering, map building and export live in their own modules.
-Run with `bash dashboard/run.sh` (sets up a virtual environment, then starts Streamlit).
+Run with `bash dashboard/run.sh` (sets up a virtual environment, then starts Streamlit), or with
+`streamlit run dashboard/app.py` from the repository root (settings in .streamlit/config.toml).
 DASHBOARD_EVENTS_PATH may name another curated events file (tests use it).
 """
 
@@ -43,6 +44,7 @@ st.set_page_config(page_title="Russia, the Taliban and Central Asia — event ma
 
 @st.cache_resource
 def _static_assets() -> Path:
+    """Leaflet copied next to the app once per server, so a plain `streamlit run` draws the map too."""
     return ensure_static_assets()
 
 
@@ -188,7 +190,8 @@ def main() -> None:
     _static_assets()
     if not st.get_option("server.enableStaticServing"):
         st.error("The map needs Streamlit's static file serving to load Leaflet offline. Start the app with "
-                 "`bash dashboard/run.sh`, or add `--server.enableStaticServing true` to `streamlit run`.")
+                 "`bash dashboard/run.sh` or `streamlit run dashboard/app.py` from the repository root, where "
+                 ".streamlit/config.toml switches it on.")
     curated, articles = _events(os.environ.get("DASHBOARD_EVENTS_PATH"))
     candidates, candidate_files = _candidate_events()
     events = curated if candidates is None else pd.concat([curated, candidates], ignore_index=True)

@@ -46,14 +46,21 @@ def start_app(env_overrides: dict[str, str] | None = None) -> tuple[subprocess.P
     from dashboard.assets import ensure_static_assets
 
     ensure_static_assets()  # as dashboard/run.sh does before starting the server
+    return start_streamlit(ROOT, ["--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false"],
+                           env_overrides)
+
+
+def start_streamlit(root: Path, extra_args: list[str] | None = None,
+                    env_overrides: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """`streamlit run dashboard/app.py` from ``root`` (so its .streamlit/config.toml applies), with only
+    the flags a test needs (loopback, a free port, no browser, no file watcher) plus ``extra_args``."""
     port = _free_port()
     env = {**os.environ, **(env_overrides or {})}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+        [sys.executable, "-m", "streamlit", "run", str(root / "dashboard" / "app.py"),
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+         "--server.fileWatcherType", "none", *(extra_args or [])],
+        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data import load_curated_events
@@ -107,9 +108,14 @@ def test_an_event_in_the_url_opens_its_card(curated):
 
 
 def test_without_static_serving_the_app_says_how_to_start_it():
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()  # AppTest runs without the server's static file serving
-    assert any("bash dashboard/run.sh" in e.value for e in app.error)
+    switched_on = config.get_option("server.enableStaticServing")  # by .streamlit/config.toml
+    config.set_option("server.enableStaticServing", False)  # as when started outside the repository root
+    try:
+        app = AppTest.from_file(APP, default_timeout=60)
+        app.run()
+    finally:
+        config.set_option("server.enableStaticServing", switched_on)
+    assert any("bash dashboard/run.sh" in e.value and ".streamlit/config.toml" in e.value for e in app.error)
 
 
 def test_a_changed_events_file_shows_without_a_restart(tmp_path, monkeypatch, curated):
