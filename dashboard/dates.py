@@ -196,6 +196,10 @@ def years_ago(m: re.Match, published: date) -> Resolved | None:
 def weekday(m: re.Match, published: date) -> Resolved | None:
     target = WEEKDAYS[m["weekday"]]
     which = (m["which"] or "").casefold()
+    if which == "next":
+        day = published + timedelta(days=(target - published.weekday()) % 7 or 7)
+        return (day, day, "day", "relative",
+                f"'next {m['weekday']}': the first {m['weekday']} after publication ({published.isoformat()})")
     if which == "this":
         day = published - timedelta(days=published.weekday()) + timedelta(days=target)
         note = f"'this {m['weekday']}': the {m['weekday']} of the publication week"
@@ -211,6 +215,45 @@ def weekday(m: re.Match, published: date) -> Resolved | None:
 def yesterday(m: re.Match, published: date) -> Resolved | None:
     day = published - timedelta(days=1)
     return day, day, "day", "relative", "yesterday: the day before publication"
+
+def days_ago(m: re.Match, published: date) -> Resolved | None:
+    """'three days ago', 'a week ago', 'two months ago': counted back from publication."""
+    count = int(m["count"]) if m["count"].isdigit() else _COUNT.get(m["count"].casefold(), 0)
+    unit = m["unit"].casefold().rstrip("s")
+    if not count:
+        return None
+    if unit == "day":
+        day = published - timedelta(days=count)
+        return day, day, "day", "relative", f"{count} day(s) before publication ({published.isoformat()})"
+    if unit == "week":
+        day = published - timedelta(days=7 * count)
+        return (day - timedelta(days=3), day + timedelta(days=3), "range", "inferred",
+                f"{count} week(s) before publication ({published.isoformat()}), give or take three days")
+    year, month = published.year, published.month - count
+    while month < 1:
+        year, month = year - 1, month + 12
+    return (date(year, month, 1), _month_end(year, month), "month", "relative",
+            f"{count} month(s) before publication ({published.isoformat()}), as a whole month")
+
+
+def today(m: re.Match, published: date) -> Resolved | None:
+    """'said today': the publication day ("tomorrow" is left alone: "no one knows what will happen tomorrow")."""
+    return published, published, "day", "relative", "today: the publication day"
+
+
+def next_period(m: re.Match, published: date) -> Resolved | None:
+    """'next week', 'next month', 'next year': the calendar period after publication."""
+    unit = m["unit"].casefold()
+    if unit == "week":
+        monday = published - timedelta(days=published.weekday()) + timedelta(days=7)
+        return (monday, monday + timedelta(days=6), "range", "relative",
+                "'next week': Monday to Sunday of the week after publication")
+    if unit == "month":
+        year, month = (published.year, published.month + 1) if published.month < 12 else (published.year + 1, 1)
+        return date(year, month, 1), _month_end(year, month), "month", "relative", "'next month': the month after publication"
+    year = published.year + 1
+    return date(year, 1, 1), date(year, 12, 31), "year", "relative", f"'next year': {year}"
+
 
 def week(m: re.Match, published: date) -> Resolved | None:
     monday = published - timedelta(days=published.weekday())
@@ -303,8 +346,12 @@ _RULES = [
      rf"|(?<=[Mm]id-)|(?<=[Mm]id ))?{_YEAR}(?![\d,]*\d)(?!\s*(?:%|percent|km|kilomet|troops|soldiers|people))",
      year_only),
     (r"(?P<count>\d+|[a-z]+)\s+years\s+ago", years_ago),
-    (rf"(?:(?P<which>[Ll]ast|[Tt]his|[Oo]n)\s+){_WEEKDAY}", weekday),
+    (r"\b(?P<count>\d+|[Aa]|one|two|three|four|five|six|seven|ten)\s+(?P<unit>days?|weeks?|months?)\s+ago\b",
+     days_ago),
+    (rf"(?:(?P<which>[Ll]ast|[Tt]his|[Oo]n|[Nn]ext)\s+)?\b{_WEEKDAY}\b", weekday),
     (r"\b[Yy]esterday\b", yesterday),
+    (r"\b[Tt]oday\b(?!['’]s)", today),
+    (r"\b[Nn]ext\s+(?P<unit>week|month|year)\b", next_period),
     (r"\b(?P<which>[Ll]ast|[Tt]his)\s+week\b", week),
     (r"\b(?P<which>[Ll]ast|[Tt]his)\s+month\b", month_relative),
     (r"\b(?P<which>[Ll]ast|[Tt]his)\s+year\b", year_relative),

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from dashboard.article_text import Dateline, find_dateline, split_sentences, story_sentences
 from dashboard.dates import DateMention, find_dates
-from dashboard.gazetteer import Gazetteer, PlaceMatch
+from dashboard.gazetteer import REGION_OF_INTEREST, Gazetteer, PlaceMatch
 
 __all__ = ["Candidate", "DateMention", "candidate_feature", "extract_candidates", "find_dates", "guess_actors",
            "guess_category", "make_title", "split_sentences"]
@@ -21,52 +22,19 @@ __all__ = ["Candidate", "DateMention", "candidate_feature", "extract_candidates"
 
 @dataclass(frozen=True)
 class Candidate:
-    """One sentence, one of its dates and its best place: the raw material of an event."""
+    """One happening: its main sentence, date and place, and further sentences about it."""
 
     sentence: str
     date: DateMention
     place: PlaceMatch
     category: str
     actors: list[str]
+    more_quotes: tuple[str, ...] = ()  # other sentences about the same happening, in text order
+    place_note: str | None = None  # where the place came from when the main sentence lacks it
 
-
-# --- sentences ----------------------------------------------------------------------------
-
-_ABBREVIATIONS = {"aug", "sept", "sep", "oct", "nov", "dec", "jan", "feb", "mar", "apr", "jun", "jul", "gen",
-                  "amb", "mr", "mrs", "ms", "dr", "st", "col", "lt", "sgt", "prof", "vs", "e.g", "i.e",
-                  "u.s", "u.n", "u.k", "jr", "sr", "gov", "sen", "rep", "maj", "capt", "adm"}
-_BOUNDARY = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of each sentence, so a quote is always an exact substring."""
-    spans = []
-    for paragraph in re.finditer(r"[^\n]+", text):
-        start = paragraph.start()
-        for boundary in _BOUNDARY.finditer(paragraph.group()):
-            before = paragraph.group()[: boundary.start()]
-            last_word = re.search(r"([\w.]+)$", before)
-            word = last_word.group(1).casefold() if last_word else ""
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-                continue
-            end = paragraph.start() + boundary.start() + 1 + _closing_length(boundary.group())
-            spans.append(_trimmed(text, start, end))
-            start = paragraph.start() + boundary.end()
-        spans.append(_trimmed(text, start, paragraph.end()))
-    return [span for span in spans if span[1] > span[0]]
-
-
-def _closing_length(boundary: str) -> int:
-    """How many closing quotes/brackets follow the full stop and belong to the sentence."""
-    return len(boundary[1:]) - len(boundary[1:].lstrip("\"”’')]"))
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    @property
+    def quotes(self) -> list[str]:
+        return [self.sentence, *self.more_quotes]
 
 
 # --- categories and actors ----------------------------------------------------------------
@@ -125,31 +93,212 @@ def guess_actors(sentence: str) -> list[str]:
 # --- candidates ---------------------------------------------------------------------------
 
 
+@dataclass
+class _Reading:
+    """What one sentence says: its dates, places and category (the extractor's working notes)."""
+
+    number: int  # position among the story's sentences
+    paragraph: int
+    text: str
+    dates: list[DateMention]
+    places: list[PlaceMatch]
+    category: str
+
+
+# Categories that say what happened; "statement" and "other" sentences are tied to no happening.
+_TELLING = frozenset({"attack", "military_exercise", "legal_designation", "territorial_control", "armed_conflict",
+                      "military_aid", "deployment", "humanitarian", "economy", "diplomacy", "political"})
+_COARSE = ("country", "region")
+
+
 def extract_candidates(
     text: str, published: date, gazetteer: Gazetteer, *, published_until: date | None = None
 ) -> list[Candidate]:
-    """One candidate per distinct date in each sentence that also names a known place.
+    """Candidate events of one article, read sentence by sentence in the context of the document.
 
+    A sentence with a date and a place gives one candidate per distinct date. A sentence with
+    a date but no place takes the place of a neighbouring sentence about the same happening
+    (same category, same or next paragraph), and its quote joins that candidate; a sentence
+    with a place but no date gives its place to the neighbour that has the date. Failing
+    that, the dateline's place is used in the dateline's paragraph. Captions, credits,
+    bylines and newsletter lines are skipped; the dateline is cut off the first sentence.
     ``published_until`` is the last possible publication day when only the month is known.
     """
-    candidates = []
-    for start, end in split_sentences(text):
-        sentence = text[start:end]
-        dates = find_dates(sentence, published, published_until=published_until)
-        if not dates:
-            continue
-        places = gazetteer.find(sentence)
+    dateline = find_dateline(text)
+    prefer: set[str] = set()
+    dateline_place = _dateline_place(dateline, gazetteer, prefer)
+    readings = []
+    for number, sentence in enumerate(story_sentences(text, dateline)):
+        words = text[sentence.start:sentence.end]
+        places = gazetteer.find(words, prefer)
+        prefer.update(m.place.name for m in places if not m.adjective)
+        prefer.update(m.place.country for m in places if not m.adjective)
+        readings.append(_Reading(number, sentence.paragraph, words,
+                                 find_dates(words, published, published_until=published_until), places,
+                                 guess_category(words)))
+    first_paragraph = readings[0].paragraph if readings else -1
+    main_country = dateline_place or _main_country(readings)
+    candidates: list[Candidate] = []
+    used_as_place: set[int] = set()
+    for reading in readings:
         seen = set()
-        for mention in dates:
+        for mention in reading.dates:
             key = (mention.date_start, mention.date_end)
             if key in seen:
                 continue
             seen.add(key)
-            place = gazetteer.place_of_event(places, sentence, near=mention.start)
+            place = gazetteer.place_of_event(reading.places, reading.text, near=mention.start)
+            place_note, more = None, ()
+            neighbour = _neighbour_with_place(reading, readings, place)
+            if neighbour is not None:
+                better = gazetteer.place_of_event(neighbour.places, neighbour.text)
+                if better is not None:
+                    place, more = better, (neighbour.text,)
+                    place_note = "place from a neighbouring sentence about the same happening"
+                    used_as_place.add(neighbour.number)
+            if place is None and reading.category in _TELLING:
+                earlier = _earlier_in_paragraph(reading, readings, lambda r: r.places)
+                if earlier is not None:
+                    place = gazetteer.place_of_event(earlier.places, earlier.text)
+                    place_note = "place carried over from earlier in the paragraph"
+            if dateline_place is not None and reading.paragraph == first_paragraph and (
+                    place is None or (place.place.location_precision in _COARSE
+                                      and place.place.country == dateline_place.place.country)):
+                place, place_note = dateline_place, f"place from the dateline '{dateline.place}'"
+            if place is None and main_country is not None and reading.category in _TELLING:
+                place, place_note = main_country, "no place in the sentence: the country the article is most about"
             if place is None:
                 continue
-            candidates.append(Candidate(sentence, mention, place, guess_category(sentence), guess_actors(sentence)))
-    return candidates
+            candidates.append(Candidate(reading.text, mention, place, reading.category,
+                                        guess_actors(" ".join([reading.text, *more])), more, place_note))
+    present = _publication_month(published, published_until)
+    for reading in readings:
+        if reading.dates or reading.number in used_as_place or reading.category not in _TELLING:
+            continue
+        place = gazetteer.place_of_event(reading.places, reading.text)
+        if place is None:
+            continue
+        earlier = _earlier_in_paragraph(reading, readings, lambda r: r.dates)
+        if earlier is not None:
+            mention = _carried(earlier.dates[-1], "date carried over from earlier in the paragraph")
+        elif present is not None and _in_present_tense(reading.text):
+            mention = present
+        else:
+            continue
+        candidates.append(Candidate(reading.text, mention, place, reading.category, guess_actors(reading.text)))
+    return _merge_same_happening(candidates)
+
+
+def _main_country(readings: list[_Reading]) -> PlaceMatch | None:
+    """The country of the region of interest the article names most often (names and adjectives)."""
+    counts: dict[str, int] = {}
+    first: dict[str, PlaceMatch] = {}
+    for reading in readings:
+        for match in reading.places:
+            if match.place.kind == "country" and match.place.country in REGION_OF_INTEREST:
+                counts[match.place.name] = counts.get(match.place.name, 0) + 1
+                first.setdefault(match.place.name, match)
+    if not counts:
+        return None
+    name = max(counts, key=lambda n: (counts[n], -first[n].start))
+    return replace(first[name], adjective=False, locative=False, start=0, end=0)
+
+
+def _publication_month(published: date, published_until: date | None) -> DateMention | None:
+    """The date of a present-tense sentence, when the article's day is unknown: its whole span.
+
+    With a known publication day we date nothing by tense alone: "is", "has" may cover weeks.
+    """
+    if published_until is None or published_until == published:
+        return None
+    return DateMention("", 0, 0, published, published_until, "range", "inferred",
+                       "no date in the text: the sentence tells of the article's present, dated to the span of "
+                       f"its publication ({published.isoformat()} to {published_until.isoformat()})")
+
+
+_PRESENT = re.compile(r"\b(?:is|are|has|have|remains?|continues?|says|now|currently|still)\b")
+
+
+def _in_present_tense(sentence: str) -> bool:
+    """'The area is held by the NRF', 'Moscow has ... ': about the present, not history."""
+    return bool(_PRESENT.search(sentence))
+
+
+def _earlier_in_paragraph(reading: _Reading, readings: list[_Reading], has) -> _Reading | None:
+    """The closest earlier sentence of the same paragraph for which ``has`` is true."""
+    for other in reversed(readings[:reading.number]):
+        if other.paragraph != reading.paragraph:
+            return None
+        if has(other):
+            return other
+    return None
+
+
+def _carried(mention: DateMention, why: str) -> DateMention:
+    note = f"{why} ('{mention.text}')" + (f"; {mention.note}" if mention.note else "")
+    return replace(mention, start=0, end=0, note=note)
+
+
+def _publication_mention(published: date, published_until: date | None) -> DateMention:
+    last = published_until or published
+    return DateMention("", 0, 0, published, last, "day" if last == published else "range", "inferred",
+                       "no date in the text: the sentence tells of the article's present, read as its publication "
+                       "date" + ("" if last == published else f" ({published.isoformat()} to {last.isoformat()})"))
+
+
+_PRESENT = re.compile(r"\b(?:is|are|has|have|remains?|continues?|says|now|currently|still)\b")
+
+
+def _in_present_tense(sentence: str) -> bool:
+    """'The area is held by the NRF', 'Moscow has ... ': about the present, not history."""
+    return bool(_PRESENT.search(sentence))
+
+
+def _dateline_place(dateline: Dateline | None, gazetteer: Gazetteer, prefer: set[str]) -> PlaceMatch | None:
+    if dateline is None:
+        return None
+    matches = gazetteer.find(dateline.place)
+    for match in matches:
+        prefer.update((match.place.name, match.place.country))
+    return gazetteer.best(matches)
+
+
+def _neighbour_with_place(reading: _Reading, readings: list[_Reading], place: PlaceMatch | None) -> _Reading | None:
+    """The next or previous sentence about the same happening that names a finer place without a date.
+
+    Same happening: the same telling category, in the same paragraph or the next one (wire
+    stories give each sentence its own paragraph). Only used when this sentence has no place
+    or only a country.
+    """
+    if reading.category not in _TELLING:
+        return None
+    if place is not None and place.place.location_precision not in _COARSE and not place.seat:
+        return None
+    for other in (readings[reading.number + 1] if reading.number + 1 < len(readings) else None,
+                  readings[reading.number - 1] if reading.number > 0 else None):
+        if other is None or other.dates or other.category != reading.category:
+            continue
+        if abs(other.paragraph - reading.paragraph) > 1:
+            continue
+        named = [m for m in other.places if not m.adjective and m.place.location_precision not in _COARSE]
+        if named:
+            return other
+    return None
+
+
+def _merge_same_happening(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate per happening: same category, place and dates give one candidate with several quotes."""
+    merged: dict[tuple, Candidate] = {}
+    for candidate in candidates:
+        key = (candidate.category, candidate.place.place.name, candidate.date.date_start, candidate.date.date_end)
+        first = merged.get(key)
+        if first is None or candidate.category not in _TELLING:
+            merged.setdefault(key + ((id(candidate),) if first is not None else ()), candidate)
+            continue
+        quotes = [q for q in candidate.quotes if q not in first.quotes]
+        merged[key] = replace(first, more_quotes=first.more_quotes + tuple(quotes),
+                              actors=list(dict.fromkeys(first.actors + candidate.actors)))
+    return list(merged.values())
 
 
 def make_title(sentence: str, limit: int = 80) -> str:
@@ -192,11 +341,13 @@ def candidate_feature(candidate: Candidate, article_id: str) -> dict:
         "country": place.country,
         "location_precision": precision,
         "uncertainty_km": place.uncertainty_km,
-        "sources": [{"article": article_id, "quote": candidate.sentence}],
+        "sources": [{"article": article_id, "quote": quote} for quote in candidate.quotes],
         "review_status": "unreviewed",
         # What the extractor read, for the reviewer; dropped when an event is accepted.
         "extraction": {"date_text": mention.text, "place_text": candidate.place.text},
     }
+    if candidate.place_note:
+        properties["extraction"]["place_note"] = candidate.place_note
     if properties["date_note"] is None:
         del properties["date_note"]
     return {"type": "Feature", "properties": properties,

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dashboard.dates import DATE_RULES
+from dashboard.dates import DATE_RULES, find_dates
 
 # Tuesday 7 September 2021.
 PUBLISHED = date(2021, 9, 7)
@@ -28,6 +28,9 @@ EXAMPLES: dict[str, tuple[str, date, date, str, str]] = {
     "year_only": ("in 2015 it", date(2015, 1, 1), date(2015, 12, 31), "year", "explicit"),
     "years_ago": ("two years ago", date(2019, 1, 1), date(2019, 12, 31), "year", "relative"),
     "weekday": ("last Friday", date(2021, 9, 3), date(2021, 9, 3), "day", "relative"),
+    "days_ago": ("three days ago", date(2021, 9, 4), date(2021, 9, 4), "day", "relative"),
+    "today": ("said today", PUBLISHED, PUBLISHED, "day", "relative"),
+    "next_period": ("next month", date(2021, 10, 1), date(2021, 10, 31), "month", "relative"),
     "yesterday": ("said yesterday", date(2021, 9, 6), date(2021, 9, 6), "day", "relative"),
     "week": ("last week", date(2021, 8, 30), date(2021, 9, 5), "range", "inferred"),
     "month_relative": ("last month", date(2021, 8, 1), date(2021, 8, 31), "month", "relative"),
@@ -50,3 +53,17 @@ def test_resolver_on_its_own_pattern(rule):
     resolved = rule.resolve(found, PUBLISHED)
     assert resolved[:4] == (first, last, precision, basis), rule.name
     assert basis == "explicit" or resolved[4], f"{rule.name}: a relative or inferred date explains itself"
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("said Tuesday", PUBLISHED, PUBLISHED),  # the publication day is a Tuesday
+    ("on Sunday", date(2021, 9, 5), date(2021, 9, 5)),
+    ("Monday's attack", date(2021, 9, 6), date(2021, 9, 6)),
+    ("next Friday", date(2021, 9, 10), date(2021, 9, 10)),
+    ("a week ago", date(2021, 8, 28), date(2021, 9, 3)),
+    ("two months ago", date(2021, 7, 1), date(2021, 7, 31)),
+    ("next week", date(2021, 9, 13), date(2021, 9, 19)),
+])
+def test_relative_expressions(text, first, last):
+    [mention] = find_dates(text, PUBLISHED)
+    assert (mention.date_start, mention.date_end, mention.basis in ("relative", "inferred")) == (first, last, True)

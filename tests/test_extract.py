@@ -270,3 +270,49 @@ def test_an_institution_places_a_statement_in_its_capital(gazetteer):
     # A named city stays: the embassy statement is about Kabul, not where the Kremlin is.
     sentence = "The Kremlin said on Monday that Kabul was calm."
     assert gazetteer.place_of_event(gazetteer.find(sentence), sentence).place.name == "Kabul"
+
+
+# --- document context ---------------------------------------------------------------------
+
+
+def test_a_place_from_the_next_sentence_about_the_same_drills(gazetteer):
+    text = ("Russian and Tajik troops on Tuesday wrapped up their drills near the border.\n\n"
+            "The drills, which were held at Harb-Maidon firing range, involved 2,500 troops.\n")
+    [drills] = extract_candidates(text, PUBLISHED, gazetteer)
+    assert (drills.place.place.name, drills.date.date_start, drills.date.basis) == (
+        "Kharb-Maydon", PUBLISHED, "relative")
+    assert drills.quotes == [text.splitlines()[0], text.splitlines()[2]]
+    feature = candidate_feature(drills, "a")
+    assert [s["quote"] for s in feature["properties"]["sources"]] == drills.quotes
+    assert feature["properties"]["extraction"]["place_note"].startswith("place from a neighbouring sentence")
+
+
+def test_a_date_carries_over_within_a_paragraph(gazetteer):
+    text = "Taliban fighters captured Kunduz on Aug. 8, 2021. They also seized Sheberghan.\nHerat fell to them."
+    found = {c.place.place.name: c for c in extract_candidates(text, PUBLISHED, gazetteer)}
+    assert found["Shibirghan"].date.date_start == date(2021, 8, 8)
+    assert "carried over" in found["Shibirghan"].date.note
+    assert "Herat" not in found  # another paragraph, and no date of its own
+
+
+def test_the_dateline_gives_place_and_is_never_a_title(gazetteer):
+    text = "DUSHANBE, Oct 23 (Reuters) - Tajik officials held talks with a Taliban delegation on Friday.\n"
+    [talks] = extract_candidates(text, date(2021, 10, 23), gazetteer)
+    assert (talks.place.place.name, talks.date.date_start) == ("Dushanbe", date(2021, 10, 22))
+    title = candidate_feature(talks, "a")["properties"]["title"]
+    assert title.startswith("Tajik officials held talks") and "DUSHANBE" not in title
+
+
+def test_captions_and_credits_are_not_events(gazetteer):
+    text = ("Russian troops at a range near Kulob on Aug. 10, 2021. (AP Photo/Jane Roe)\n"
+            "Photo: Taliban fighters in Kabul on Aug. 16, 2021\n"
+            "(Reporting by Jane Roe in Dushanbe on Aug. 3, 2021)\n")
+    assert extract_candidates(text, PUBLISHED, gazetteer) == []
+
+
+def test_sentences_about_the_same_happening_merge(gazetteer):
+    text = ("Russia held drills at Kharb-Maidon last week.\n"
+            "Analysts say the region is tense.\n"
+            "Around 2,500 troops took part in the drills at Kharb-Maidon last week.\n")
+    [drills] = extract_candidates(text, PUBLISHED, gazetteer)
+    assert len(drills.quotes) == 2 and drills.place.place.name == "Kharb-Maydon"
