@@ -57,10 +57,11 @@ def cell_size(extent: tuple[float, float, float, float] | None) -> float:
     return next((size for size in _NICE_SIZES if size >= wanted), _NICE_SIZES[-1])
 
 
-def imported_layer(store, name: str, total: int, state: ViewState, limit: int = AGGREGATE_ABOVE) -> ImportedLayer:
-    """The view of one dataset: its rows when at most ``limit`` match, else grid counts."""
+def imported_layer(store, name: str, total: int, state: ViewState,
+                   limit: int | None = AGGREGATE_ABOVE) -> ImportedLayer:
+    """The view of one dataset: its rows when at most ``limit`` match (always for None), else grid counts."""
     matching = store.count(name, state)
-    if matching <= limit:
+    if limit is None or matching <= limit:
         return ImportedLayer(name, total, matching, rows=store.rows(name, state))
     size = cell_size(store.extent(name, state))
     return ImportedLayer(name, total, matching, cells=store.grid(name, state, size), cell_deg=size)

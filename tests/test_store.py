@@ -140,3 +140,43 @@ def test_cell_size_is_a_round_number_giving_about_sixty_cells():
     assert cell_size((60.0, 30.0, 75.0, 40.0)) == 0.25  # 15° / 60
     assert cell_size((68.0, 36.0, 68.5, 36.2)) == 0.01
     assert cell_size(None) == 1.0
+
+
+# ----------------------------------------------------------------------------- export --imports
+
+
+def test_export_command_line_includes_named_imported_datasets(tmp_path, imports_dir, capsys):
+    from dashboard.export import main
+
+    import_dataset(write_csv(tmp_path / "a.csv", ACLED_COLUMNS, _rows(12)), format="acled", name="acled_x")
+    out = tmp_path / "view.geojson"
+    assert main(["--start", "2021-03-01", "--end", "2021-06-30", "--imports", "acled_x", "--out", str(out)]) == 0
+    ids = [f["properties"]["id"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]]
+    expected = list(imported_datasets().rows("acled_x", ViewState(start=date(2021, 3, 1), end=date(2021, 6, 30)))["id"])
+    assert expected and set(expected) <= set(ids)
+    assert f"+ {len(expected)} from acled_x" in capsys.readouterr().out
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--imports", "acled_x,nope", "--out", str(tmp_path / "x.csv")])
+    assert exit_info.value.code == 2
+    assert "--imports: no imported dataset 'nope'; available: acled_x" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_png_export_draws_a_large_imported_layer_as_grid_cells_and_says_so(tmp_path, imports_dir, monkeypatch):
+    import dashboard.aggregate
+    from dashboard.aggregate import imported_layer
+    from dashboard.export import build_snapshot_figure, main
+
+    import_dataset(write_csv(tmp_path / "a.csv", ACLED_COLUMNS, _rows(30)), format="acled", name="dense")
+    monkeypatch.setattr(dashboard.aggregate, "AGGREGATE_ABOVE", 10)
+    out = tmp_path / "view.png"
+    assert main(["--imports", "dense", "--out", str(out)]) == 0
+    assert out.stat().st_size > 10_000
+    layer = imported_layer(imported_datasets(), "dense", 30, ViewState(), limit=10)
+    fig = build_snapshot_figure(imported_datasets().rows("dense", ViewState()).iloc[:0], {}, [], title="t",
+                                grids=[(layer, "#ff7f0e")])
+    cells = [a for a in fig.axes[0].collections if a.get_gid() == "snapshot-grid-cells"]
+    assert len(cells) == 1 and len(cells[0].get_paths()) == len(layer.cells)
+    note = [t.get_text() for t in fig.texts if t.get_gid() == "snapshot-grid-note"]
+    assert note == [f"dense: 30 events shown as counts per {layer.cell_deg:g}° cell"]

@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--q", default="", help="text search in titles, summaries, places and quotes")
     parser.add_argument("--bbox", help="minlon,minlat,maxlon,maxlat (default: fit the events)")
     parser.add_argument("--size", default="slide", help="slide (1600x1000), a4 (3508x2480 at 300 dpi) or WxH")
+    parser.add_argument("--imports", help="comma-separated imported datasets to include (python -m dashboard.imports)")
     parser.add_argument("--no-numbers", action="store_true", help="do not number the markers by source")
     parser.add_argument("--events-file", type=Path, help="events GeoJSON (default: geodata/events.geojson)")
     parser.add_argument("--articles-file", type=Path, help="articles JSON (default: seeds/articles.json)")
@@ -90,10 +91,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.exit(1, f"{parser.prog}: error: cannot load events: {first_line}"
                        f"{f' (and {more} more problems)' if more > 0 else ''}\n")
     shown = filter_events(events, state)
-    data = export_bytes(fmt, shown, articles, state, bbox=bbox, size=args.size, label_sources=not args.no_numbers)
+    imported = _imported_layers(parser, split_list(args.imports), state, fmt)
+    data = export_bytes(fmt, shown, articles, state, bbox=bbox, size=args.size, label_sources=not args.no_numbers,
+                        imported=imported)
     try:
         write_atomically(out, data)
     except OSError as error:
         parser.exit(1, f"{parser.prog}: error: cannot write {str(out)!r}: {error.strerror or error}\n")
-    print(f"wrote {out} ({len(shown)} events, {len(data):,} bytes)")
+    included = "".join(f" + {layer.matching:,} from {layer.name}" + (" as grid counts" if layer.aggregated else "")
+                       for layer, _ in imported)
+    print(f"wrote {out} ({len(shown)} events{included}, {len(data):,} bytes)")
     return 0
+
+
+def _imported_layers(parser: argparse.ArgumentParser, names: tuple[str, ...], state: ViewState, fmt: str) -> list:
+    """(layer, colour) for each dataset named by --imports; exit 2 naming an unknown one.
+
+    The data formats (GeoJSON, CSV) get every matching row; the pictures and the HTML map get
+    grid counts when too many match, as the app's map does.
+    """
+    if not names:
+        return []
+    from dashboard.aggregate import AGGREGATE_ABOVE, imported_layer  # noqa: PLC0415
+    from dashboard.mapping import import_color  # noqa: PLC0415
+    from dashboard.store import imported_datasets  # noqa: PLC0415
+
+    store = imported_datasets()
+    available = store.names()
+    unknown = [name for name in names if name not in available]
+    if unknown:
+        parser.exit(2, f"{parser.prog}: error: --imports: no imported dataset {unknown[0]!r}; "
+                       f"available: {', '.join(available) or 'none (import one with python -m dashboard.imports)'}\n")
+    limit = None if fmt in ("geojson", "csv") else AGGREGATE_ABOVE
+    colours = {name: import_color(index) for index, name in enumerate(available)}  # as in the app's sidebar
+    return [(imported_layer(store, name, available[name], state, limit=limit), colours[name]) for name in names]

@@ -27,6 +27,7 @@ from dashboard.export.extent import (
     _mercator_bbox,
     check_bbox,
 )
+from dashboard.export.grids import draw_grids, grid_note
 from dashboard.export.furniture import (
     _draw_header,
     _draw_legend,
@@ -73,11 +74,13 @@ def build_snapshot_figure(
     bbox: Sequence[float] | None = None,
     size: str = "slide",
     label_sources: bool = True,
+    grids: Sequence = (),
 ) -> Figure:
     """The snapshot as a matplotlib Figure (not yet rasterized, so tests can inspect its artists).
 
     ``bbox`` (minlon, minlat, maxlon, maxlat) is the on-screen extent; without it the map
-    fits the events. The extent grows to fill the map frame, never shrinks.
+    fits the events. The extent grows to fill the map frame, never shrinks. ``grids`` are
+    (aggregated imported layer, colour) pairs drawn as counts per cell (dashboard.export.grids).
     """
     width_px, height_px, dpi = _size(size)
     layer_ids = [layer_id for layer_id in LAYERS if layer_id in set(layer_ids)]
@@ -93,6 +96,8 @@ def build_snapshot_figure(
     x, y = np.asarray(x), np.asarray(y)
     if bbox is not None:
         extent = _mercator_bbox(check_bbox(bbox))
+    elif grids and not len(events):
+        extent = _grid_extent(grids)
     elif len(events):
         extent = _fit_extent(x, y, _ring_radii(events) if len(events) <= MAX_DETAILED_EVENTS else np.zeros(len(x)))
     else:
@@ -107,6 +112,7 @@ def build_snapshot_figure(
     _draw_basemap(ax, extent, tolerance)
     for layer_id in layer_ids:
         _draw_layer(ax, layer_id, extent, tolerance)
+    draw_grids(ax, grids)
     sources = cited_sources(events, articles)
     detailed = len(events) <= MAX_DETAILED_EVENTS
     numbered = label_sources and len(events) <= MAX_LABELLED_EVENTS
@@ -133,8 +139,23 @@ def build_snapshot_figure(
     credits = "Map data: " + "; ".join(attributions(layer_ids))
     fig.text(0.015, 0.03, credits, fontsize=6.5, color="#444444", va="center", parse_math=False,
              gid="snapshot-attribution", wrap=True)
+    if grids:
+        fig.text(0.015, 0.055, grid_note(grids), fontsize=6.5, color="#444444", va="center", parse_math=False,
+                 gid="snapshot-grid-note")
     fig.text(0.985, 0.03, "Web Mercator (EPSG:3857)", fontsize=6.5, color="#777777", ha="right", va="center")
     return fig
+
+
+def _grid_extent(grids) -> tuple[float, float, float, float]:
+    """The mercator extent of aggregated layers' cells (when there are no single events to fit)."""
+    cells = [(layer.cells, layer.cell_deg) for layer, _ in grids if layer.cells is not None and len(layer.cells)]
+    if not cells:
+        return _mercator_bbox(DEFAULT_BBOX)
+    lon0 = min(float(c["lon"].min()) for c, _ in cells)
+    lat0 = min(float(c["lat"].min()) for c, _ in cells)
+    lon1 = max(float(c["lon"].max()) + size for c, size in cells)
+    lat1 = max(float(c["lat"].max()) + size for c, size in cells)
+    return _mercator_bbox((lon0, max(lat0, -85.0), lon1, min(lat1, 85.0)))
 
 
 # Matplotlib is not thread-safe and Streamlit serves each session (and each deferred
@@ -158,9 +179,11 @@ def render_snapshot_png(
     bbox: Sequence[float] | None = None,
     size: str = "slide",
     label_sources: bool = True,
+    grids: Sequence = (),
 ) -> bytes:
     """The snapshot as PNG bytes of exactly the preset's pixel size."""
-    return _render("png", events, articles, layer_ids, title=title, bbox=bbox, size=size, label_sources=label_sources)
+    return _render("png", events, articles, layer_ids, title=title, bbox=bbox, size=size, label_sources=label_sources,
+                   grids=grids)
 
 
 def render_snapshot_pdf(
@@ -172,14 +195,16 @@ def render_snapshot_pdf(
     bbox: Sequence[float] | None = None,
     size: str = "a4",
     label_sources: bool = True,
+    grids: Sequence = (),
 ) -> bytes:
     """The snapshot as a one-page vector PDF (A4 landscape, or the slide's aspect)."""
-    return _render("pdf", events, articles, layer_ids, title=title, bbox=bbox, size=size, label_sources=label_sources)
+    return _render("pdf", events, articles, layer_ids, title=title, bbox=bbox, size=size, label_sources=label_sources,
+                   grids=grids)
 
 
-def _render(fmt: str, events, articles, layer_ids, *, title, bbox, size, label_sources) -> bytes:
+def _render(fmt: str, events, articles, layer_ids, *, title, bbox, size, label_sources, grids=()) -> bytes:
     layer_ids = list(layer_ids)
     with _RENDER_LOCK:
         fig = build_snapshot_figure(events, articles, layer_ids, title=title, bbox=bbox, size=size,
-                                    label_sources=label_sources)
+                                    label_sources=label_sources, grids=grids)
         return _save(fig, fmt, title, "Map data: " + "; ".join(attributions(layer_ids)))

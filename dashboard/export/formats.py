@@ -37,10 +37,21 @@ def snapshot_html(
     title: str = "Events",
     bbox: Sequence[float] | None = None,
     selected: str | None = None,
+    imported: Sequence = (),
 ) -> bytes:
-    """The interactive map as one self-contained HTML file that opens with no internet."""
+    """The interactive map as one self-contained HTML file that opens with no internet.
+
+    ``imported``: (dataset layer, colour) pairs (dashboard.aggregate.ImportedLayer), drawn as
+    the app draws them: their rows, or counts per grid cell when too many match.
+    """
+    from dashboard.aggregate import build_grid_group  # noqa: PLC0415
+
     m = build_map(events, articles, list(layer_ids), selected=selected,
-                  bounds=check_bbox(bbox) if bbox is not None else None)
+                  bounds=check_bbox(bbox) if bbox is not None else None,
+                  imports={layer.name: layer.rows for layer, _ in imported if not layer.aggregated})
+    for layer, color in imported:
+        if layer.aggregated:
+            build_grid_group(layer, color).add_to(m)
     import folium  # noqa: PLC0415 - only needed here
 
     m.get_root().header.add_child(folium.Element(f"<title>{escape(title)}</title>"))
@@ -48,17 +59,26 @@ def snapshot_html(
 
 
 def export_bytes(fmt: str, events: pd.DataFrame, articles: dict[str, dict], state: ViewState, *,
-                 bbox: Sequence[float] | None = None, size: str = "slide", label_sources: bool = True) -> bytes:
-    """The file contents for one format (png, pdf, html, geojson, csv) of already filtered events."""
+                 bbox: Sequence[float] | None = None, size: str = "slide", label_sources: bool = True,
+                 imported: Sequence = ()) -> bytes:
+    """The file contents for one format (png, pdf, html, geojson, csv) of already filtered events.
+
+    ``imported``: (dataset layer, colour) pairs (dashboard.aggregate.ImportedLayer) in the
+    view; their rows join the events, and layers aggregated into grid cells are drawn as counts.
+    """
     title = snapshot_title(state)
+    rows = [layer.rows for layer, _ in imported if not layer.aggregated and len(layer.rows)]
+    grids = [(layer, color) for layer, color in imported if layer.aggregated]
+    if fmt == "html":
+        return snapshot_html(events, articles, state.layers, title=title, bbox=bbox, imported=imported)
+    if rows:
+        events = pd.concat([events, *rows], ignore_index=True)
     if fmt == "png":
         return render_snapshot_png(events, articles, state.layers, title=title, bbox=bbox, size=size,
-                                   label_sources=label_sources)
+                                   label_sources=label_sources, grids=grids)
     if fmt == "pdf":
         return render_snapshot_pdf(events, articles, state.layers, title=title, bbox=bbox, size=size,
-                                   label_sources=label_sources)
-    if fmt == "html":
-        return snapshot_html(events, articles, state.layers, title=title, bbox=bbox)
+                                   label_sources=label_sources, grids=grids)
     if fmt == "geojson":
         return events_geojson(events)
     if fmt == "csv":
