@@ -30,7 +30,9 @@ from dashboard.filters import (  # noqa: E402
 )
 from dashboard.formatting import event_card_html, events_table  # noqa: E402
 from dashboard.layers import LAYERS  # noqa: E402
-from dashboard.mapping import build_base_map, build_event_group, build_layer_groups, build_legend, import_color  # noqa: E402
+from dashboard.map_overlays import build_overlays  # noqa: E402
+from dashboard.mapping import build_base_map, build_event_group, build_layer_groups  # noqa: E402
+from dashboard.symbology import import_color  # noqa: E402
 from dashboard.review import CANDIDATES_DIR, load_candidates  # noqa: E402
 from dashboard.store import imported_datasets  # noqa: E402
 from dashboard.store.cache import FILES  # noqa: E402
@@ -217,15 +219,16 @@ def main() -> None:
 
     selected = shown.loc[shown["id"] == state.event].iloc[0] if state.event and (shown["id"] == state.event).any() else None
     groups = build_layer_groups(state.layers)
-    shown_imports = {}
+    shown_imports, import_colors = {}, {}
     for index, (name, total) in enumerate(imports.items()):
         if st.session_state.get(f"import_{name}", True):
             layer = shown_imports[name] = imported_layer(store, name, total, state)
-            groups.append(build_grid_group(layer, import_color(index)) if layer.aggregated else
-                          build_event_group(layer.rows, {}, name=name, color=import_color(index)))
-    groups.append(build_event_group(shown, articles, selected=state.event))
+            import_colors[name] = import_color(index)
+            groups.append(build_grid_group(layer, import_colors[name]) if layer.aggregated else
+                          build_event_group(layer.rows, {}, name=name, color=import_colors[name]))
+    groups.append(build_overlays(shown, state.layers, import_colors))
+    groups.append(build_event_group(shown, articles, selected=state.event))  # last: tests fit the map to it
     base = build_base_map(st.session_state.online_tiles)
-    build_legend().add_to(base)
     center = (float(selected["lat"]), float(selected["lon"])) if selected is not None else None
     zoom = (8 if selected["uncertainty_km"] < 50 else 5) if selected is not None else None
     map_column, card_column = st.columns([3, 1])

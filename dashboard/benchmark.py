@@ -22,7 +22,8 @@ from dashboard.data import load_curated_events
 from dashboard.filters import ViewState, filter_events
 from dashboard.folium_payload import base_map_script, feature_group_script
 from dashboard.layers import LAYERS
-from dashboard.mapping import build_base_map, build_event_group, build_layer_groups, build_legend
+from dashboard.map_overlays import build_overlays
+from dashboard.mapping import build_base_map, build_event_group, build_layer_groups
 from dashboard.synthetic import synthetic_events
 
 # Synthetic events spread over 1979–2021, so a one-year window shows about 2 % of them.
@@ -32,9 +33,9 @@ WINDOW = ViewState(start=date(2021, 1, 1), end=date(2021, 12, 31))
 def rerun_payload(events: pd.DataFrame, articles: dict, state: ViewState) -> tuple[int, int]:
     """Bytes of (the base map's script, the feature groups' scripts) that one rerun hands to st_folium."""
     base = build_base_map()
-    build_legend().add_to(base)
     map_bytes = len(base_map_script(base).encode())  # st_folium measures the map before adding the groups
-    groups = build_layer_groups(state.layers) + [build_event_group(filter_events(events, state), articles)]
+    shown = filter_events(events, state)
+    groups = build_layer_groups(state.layers) + [build_overlays(shown, state.layers), build_event_group(shown, articles)]
     group_bytes = sum(len(feature_group_script(group, base, idx).encode()) for idx, group in enumerate(groups))
     return map_bytes, group_bytes
 
@@ -45,9 +46,8 @@ def time_rerun(events: pd.DataFrame, articles: dict, state: ViewState, repeat: i
         started = time.perf_counter()
         shown = filter_events(events, state)
         base = build_base_map()
-        build_legend().add_to(base)
         base_map_script(base)
-        groups = build_layer_groups(state.layers) + [build_event_group(shown, articles)]
+        groups = build_layer_groups(state.layers) + [build_overlays(shown, state.layers), build_event_group(shown, articles)]
         for idx, group in enumerate(groups):
             feature_group_script(group, base, idx)
         best = min(best, time.perf_counter() - started)

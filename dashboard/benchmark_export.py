@@ -21,11 +21,12 @@ from dashboard.export import (
     snapshot_html,
 )
 from dashboard.layers import CONTEXT_DIR, LAYERS
+from dashboard.symbology import region_of_interest
 from dashboard.synthetic import synthetic_events
 
 REPEATS = 3
 LAYER_IDS = list(LAYERS)
-REGION = (64.0, 33.5, 75.5, 41.0)  # the map's opening view
+REGION = region_of_interest()  # the map's opening view
 
 
 def best_seconds(make: Callable[[], bytes], repeats: int = REPEATS) -> tuple[float, int]:

@@ -8,6 +8,8 @@ from html import escape as _html_escape
 
 import pandas as pd
 
+from dashboard.symbology import is_approximate
+
 
 def escape(value: object) -> str:
     """HTML-escape text for the map, and encode braces too.
@@ -70,7 +72,7 @@ def event_card_html(event: dict, articles: dict[str, dict], distance_km: float |
     when = escape(format_event_date(event["date_start"], event["date_end"], event["date_precision"]))
     where = f"{e['place']} ({escape(event.get('country', ''))})"
     approx = ""
-    if event.get("location_precision") not in ("site", "city") or event.get("uncertainty_km", 0) >= 25:
+    if is_approximate(event.get("location_precision"), event.get("uncertainty_km")):
         approx = f" · approximate, ±{event.get('uncertainty_km', 0):,.0f} km"
     review = ""
     if event.get("review_status") and event["review_status"] != "reviewed":

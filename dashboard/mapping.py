@@ -9,6 +9,7 @@ browser already HTML-escaped (see formatting.event_card_html).
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 
 import folium
@@ -20,44 +21,29 @@ from folium.utilities import JsCode
 from shapely.geometry import mapping, shape
 
 from dashboard.assets import asset_text, localize
-from dashboard.events import CATEGORIES
 from dashboard.formatting import escape, event_card_html, format_event_date
+from dashboard.map_overlays import Declutter, build_overlays
 from dashboard.layers import CONTEXT_ATTRIBUTION, LAYERS, load_context, load_layer
+from dashboard.symbology import (  # noqa: F401 - CATEGORY_COLORS, IMPORT_COLORS, import_color re-exported
+    CATEGORY_COLORS, CLUSTER_COLOR, CLUSTER_FILL, IMPORT_COLORS, MAX_RING_KM, category_color, country_badge_groups,
+    import_color, is_approximate, is_country_level, region_of_interest, ring_km,
+)
 
-CENTER = (37.6, 69.0)  # the Tajik–Afghan border region
-ZOOM = 6
 # Above this many events a layer is drawn as a fast cluster without per-event popups,
 # which keeps the payload small (the table still lists them).
 MAX_DETAILED_EVENTS = 1500
 # Display-only simplification (degrees, ~100 m); the stored layers are never simplified.
 DISPLAY_TOLERANCE = {"border": 0.001, "panjshir": 0.0, "kharb_maydon": 0.001, "base_201": 0.0}
 BASEMAP_TOLERANCE = 0.05
-APPROXIMATE = ("province", "country", "region")
-# Rings wider than this would cover whole countries and hide the map; those events are
-# drawn hollow instead, and their card states the uncertainty.
-MAX_RING_KM = 250
-
-CATEGORY_COLORS: dict[str, str] = dict(zip(CATEGORIES, [
-    "#e6550d",  # military_exercise
-    "#843c39",  # deployment
-    "#d6616b",  # military_aid
-    "#3182bd",  # diplomacy
-    "#6baed6",  # statement
-    "#a50f15",  # armed_conflict
-    "#000000",  # attack
-    "#31a354",  # territorial_control
-    "#756bb1",  # legal_designation
-    "#9e9ac8",  # political
-    "#bcbd22",  # economy
-    "#17becf",  # humanitarian
-    "#7f7f7f",  # other
-]))
-IMPORT_COLORS = ["#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+# A clicked marker's tooltip ends with this reference; the app reads the event id from it.
+EVENT_REF = re.compile(r"\[event:([^\]]+)\]\s*$")
 
 
-def import_color(index: int) -> str:
-    """The colour of the index-th imported dataset (colours repeat after six datasets)."""
-    return IMPORT_COLORS[index % len(IMPORT_COLORS)]
+def event_id_from_tooltip(text: str | None) -> str | None:
+    """The event id in a clicked marker's tooltip text (st_folium's last_object_clicked_tooltip)."""
+    match = EVENT_REF.search(text or "")
+    return match.group(1) if match else None
+
 
 _EVENT_JS = JsCode(
     """function(feature, layer) {
@@ -92,20 +78,47 @@ def _tooltip_text(props: dict) -> str:
     return f"<b>{escape(props['name'])}</b><br>{escape(props['description'][:160])}…"
 
 
-_PLACE_CSS = """<style>
-.place-icon { overflow: visible; }
-.place-label { position: absolute; transform: translate(-50%, -50%); white-space: nowrap;
-  font: 11px/1 sans-serif; color: #333; text-shadow: 0 0 3px #fff, 0 0 3px #fff; pointer-events: auto; }
-.place-label::before { content: ""; display: inline-block; width: 4px; height: 4px; border-radius: 50%;
-  background: #333; margin-right: 3px; vertical-align: middle; }
-.country-label { font: 600 12px/1 sans-serif; letter-spacing: .12em; text-transform: uppercase; color: #8a8178; }
-.country-label::before { display: none; }
-</style>"""
+# Place labels sit next to their dot; map_overlays.DECLUTTER_JS picks the side that covers
+# no marker and no other label, or hides the label (lower ranks give way first).
+_MAP_CSS = """<style>
+.place-icon, .badge-icon { overflow: visible; }
+.place-dot { position: absolute; left: -2px; top: -2px; width: 4px; height: 4px; border-radius: 50%; background: #333; }
+.place-label { position: absolute; left: 0; top: 0; white-space: nowrap; font: 11px/1.1 sans-serif; color: #333;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff; transform: translate(5px, -50%); visibility: hidden; }
+.place-label.pos-l { transform: translate(calc(-100% - 5px), -50%); }
+.place-label.pos-a { transform: translate(-50%, calc(-100% - 4px)); }
+.place-label.pos-b { transform: translate(-50%, 4px); }
+.place-label.pos-R { transform: translate(19px, -50%); }
+.place-label.pos-L { transform: translate(calc(-100% - 19px), -50%); }
+.place-label.pos-A { transform: translate(-50%, calc(-100% - 18px)); }
+.place-label.pos-B { transform: translate(-50%, 18px); }
+.place-label.pos-c, .country-label { transform: translate(-50%, -50%); }
+.place-label.capital { font-weight: 600; }
+.country-label { font: 600 11px/1 sans-serif; letter-spacing: .12em; text-transform: uppercase; color: #8a8178; }
+.country-badge { position: absolute; transform: translate(-50%, -50%); white-space: nowrap; cursor: pointer;
+  font: 600 12px/1 sans-serif; color: #fff; background: rgba(51,51,51,.88); border: 2px solid #fff;
+  border-radius: 11px; padding: 3px 8px; box-shadow: 0 1px 3px rgba(0,0,0,.4); }
+.country-badge.selected { outline: 3px solid #ffd400; }
+.marker-cluster.event-cluster { background: rgba(255,255,255,.55); }
+.marker-cluster.event-cluster div { background: CLUSTER_FILL; border: 2px solid CLUSTER_RING; color: CLUSTER_RING; font-weight: 700;
+  margin: 2px; box-sizing: border-box; }
+.leaflet-control-attribution { max-width: 45%; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+  font-size: 10px; cursor: help; }
+.leaflet-control-attribution:hover { white-space: normal; max-width: 70%; }
+.leaflet-control-scale-line { font-size: 11px; background: rgba(255,255,255,.85); }
+</style>""".replace("CLUSTER_FILL", CLUSTER_FILL).replace("CLUSTER_RING", CLUSTER_COLOR)
+_LABEL_RANK = {"capital": 1, "city": 2, "country": 3, "town": 4}
 
 
 def build_base_map(online_tiles: bool = False) -> folium.Map:
-    """The fixed part of the map: vector basemap, optional web tiles, attribution."""
-    m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True)
+    """The fixed part of the map: vector basemap, optional web tiles, place labels, attribution.
+
+    It opens on the region of interest (symbology.region_of_interest), as the snapshots do.
+    """
+    minlon, minlat, maxlon, maxlat = region_of_interest()
+    m = folium.Map(location=((minlat + maxlat) / 2, (minlon + maxlon) / 2), zoom_start=6, tiles=None,
+                   control_scale=True)
+    m.fit_bounds([[minlat, minlon], [maxlat, maxlon]])
     # The cluster plugin needs the map's maxZoom, which folium sets only through a tile layer.
     m.options.update(min_zoom=2, max_zoom=14)
     folium.GeoJson(
@@ -131,24 +144,26 @@ def build_base_map(online_tiles: bool = False) -> folium.Map:
     places = folium.FeatureGroup(name="Places", control=False)
     for item in load_context("places")["features"]:
         props = item["properties"]
-        if props["kind"] in ("province", "site"):
+        if props["kind"] not in _LABEL_RANK:
             continue
         lon, lat = item["geometry"]["coordinates"]
         is_country = props["kind"] == "country"
-        css = "place-label country-label" if is_country else "place-label"
+        css = f'place-label {props["kind"]}-label' + (" pos-c" if is_country else "")
+        dot = "" if is_country else '<span class="place-dot"></span>'
         folium.Marker(
             (lat, lon),
-            icon=folium.DivIcon(html=f'<div class="{css}">{escape(props["name"])}</div>', class_name="place-icon",
-                                icon_size=(0, 0)),
+            icon=folium.DivIcon(html=f'{dot}<div class="{css}" data-rank="{_LABEL_RANK[props["kind"]]}">'
+                                     f'{escape(props["name"])}</div>', class_name="place-icon", icon_size=(0, 0)),
             tooltip=escape(", ".join(props["aliases"])) if props["aliases"] else None,
             interactive=bool(props["aliases"]),
         ).add_to(places)
     places.add_to(m)
-    m.get_root().header.add_child(folium.Element(_PLACE_CSS))
+    m.get_root().header.add_child(folium.Element(_MAP_CSS))
     credits = [layer.attribution for layer in LAYERS.values()] + [CONTEXT_ATTRIBUTION]
     names = [name.strip() for credit in credits for name in credit.replace(";", ",").split(",")]
     attribution = escape("Map data: " + "; ".join(dict.fromkeys(names)))
     _AddAttribution(attribution).add_to(m)
+    Declutter().add_to(m)
     localize(m)
     return m
 
@@ -158,6 +173,7 @@ class _AddAttribution(folium.MacroElement):
 
     _template = folium.elements.Template(
         """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix('<a href="https://leafletjs.com" title="Leaflet">Leaflet</a>');
         {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
         {% endmacro %}"""
     )
@@ -208,14 +224,33 @@ def _layer_feature(layer_id: str, color: str, item: dict):
 
 
 def _event_style(row, color: str) -> dict:
-    approximate = row.location_precision in APPROXIMATE
     unreviewed = getattr(row, "review_status", "reviewed") == "unreviewed"
     return {
         "color": color, "weight": 2.5, "radius": 7, "fill": True,
-        "fillColor": "#ffffff" if approximate else color, "fillOpacity": 0.9,
-        "dashArray": "3 3" if unreviewed else None,
+        "fillColor": "#ffffff" if is_approximate(row.location_precision, row.uncertainty_km) else color,
+        "fillOpacity": 0.9, "dashArray": "3 3" if unreviewed else None,
         "className": "event-marker" + (" event-unreviewed" if unreviewed else ""),
     }
+
+
+_CLUSTER_ICON = """function (cluster) {
+    var n = cluster.getChildCount(), size = n < 10 ? 28 : n < 100 ? 34 : 40;
+    return L.divIcon({html: '<div style="width:' + (size - 4) + 'px;height:' + (size - 4) + 'px;line-height:'
+        + (size - 8) + 'px"><span>' + n + '</span></div>', className: 'marker-cluster event-cluster',
+        iconSize: L.point(size, size)});
+}"""
+
+
+def event_tooltip(row) -> str:
+    """Title and date, and a hidden reference that a click hands back to the app (see EVENT_REF)."""
+    when = format_event_date(row.date_start, row.date_end, row.date_precision)
+    return f'{escape(row.title)} — {escape(when)}<span hidden> [event:{escape(row.id)}]</span>'
+
+
+def _country_level(events: pd.DataFrame) -> pd.Series:
+    if "location_precision" not in events:
+        return pd.Series(False, index=events.index)
+    return events["location_precision"].map(is_country_level).astype(bool)
 
 
 def build_event_group(
@@ -228,36 +263,41 @@ def build_event_group(
 ) -> folium.FeatureGroup:
     """Events as one clustered GeoJSON layer (colour by category unless ``color`` is fixed).
 
-    Many events at one place stay reachable: the cluster spiderfies them on click.
+    Many events at one place stay reachable: the cluster spiderfies them on click. Events
+    placed only at country level are not points: they are counted on one badge per country.
     """
     group = folium.FeatureGroup(name=name)
     if len(events) > MAX_DETAILED_EVENTS:
         _fast_cluster(events, color).add_to(group)
         localize(group)
         return group
+    country_level = _country_level(events)
+    if country_level.any():
+        country_badges(events[country_level], selected=selected).add_to(group)
+    events = events[~country_level]
     rings = folium.FeatureGroup(control=False)
     features = []
     for row in events.itertuples(index=False):
-        row_color = color or CATEGORY_COLORS.get(row.category, "#7f7f7f")
+        row_color = color or category_color(row.category)
         props = row._asdict()
         distance = props.get("distance_to_border_km")
         card = event_card_html(props, articles, None if distance is None or pd.isna(distance) else distance)
-        tip = escape(f"{row.title} — {format_event_date(row.date_start, row.date_end, row.date_precision)}")
         features.append({
             "type": "Feature",
             "id": row.id,
-            "properties": {"card": card, "tip": tip, "style": _event_style(row, row_color)},
+            "properties": {"card": card, "tip": event_tooltip(row), "style": _event_style(row, row_color)},
             "geometry": {"type": "Point", "coordinates": [round(row.lon, 5), round(row.lat, 5)]},
         })
         is_selected = row.id == selected
-        if row.location_precision != "site" and (row.uncertainty_km <= MAX_RING_KM or is_selected) and row.uncertainty_km >= 5:
+        radius_km = ring_km(row.location_precision, row.uncertainty_km, selected=is_selected)
+        if radius_km:
             folium.Circle(
-                (row.lat, row.lon), radius=row.uncertainty_km * 1000, color=row_color,
+                (row.lat, row.lon), radius=radius_km * 1000, color=row_color,
                 weight=2 if is_selected else 1, dash_array="4 6", fill=is_selected, fill_opacity=0.06,
-                class_name="event-uncertainty",
+                class_name="event-uncertainty", interactive=False,
             ).add_to(rings)
     cluster = MarkerCluster(
-        name=name, control=False,
+        name=name, control=False, icon_create_function=_CLUSTER_ICON,
         options={"maxClusterRadius": 25, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
     )
     folium.GeoJson(
@@ -278,6 +318,42 @@ def build_event_group(
     return group
 
 
+def country_badges(events: pd.DataFrame, *, selected: str | None = None) -> "_CountryBadges":
+    """One badge per country ("Russia · 9") at the country's label point; its popup lists the events."""
+    badges = []
+    for iso, name, lon, lat, frame in country_badge_groups(events):
+        items = "".join(
+            f"<li>{escape(format_event_date(r.date_start, r.date_end, r.date_precision))} — {escape(r.title)}</li>"
+            for r in frame.itertuples(index=False))
+        popup = (f'<div class="badge-list"><b>{escape(name)}: {len(frame)} event{"s" if len(frame) != 1 else ""} '
+                 f'placed only at country level</b><ol style="padding-left:18px;margin:4px 0">{items}</ol>'
+                 "<small>Select one in the table to read its card.</small></div>")
+        css = "country-badge" + (" selected" if selected is not None and (frame["id"] == selected).any() else "")
+        label = (f'<div class="{css}" data-country="{escape(iso)}" data-count="{len(frame)}">'
+                 f'{escape(name)} · {len(frame)}</div>')
+        badges.append([round(lat, 4), round(lon, 4), label, popup])
+    return _CountryBadges(badges)
+
+
+class _CountryBadges(folium.MacroElement):
+    """Badges as Leaflet div-icon markers with popups (folium's Popup would need jQuery)."""
+
+    _template = folium.elements.Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.addLayer(L.featureGroup({{ this.badges|tojson }}.map(function (b) {
+            return L.marker([b[0], b[1]], {icon: L.divIcon({html: b[2], className: 'badge-icon', iconSize: [0, 0]}),
+                                           riseOnHover: true, zIndexOffset: 500})
+                    .bindPopup(b[3], {maxWidth: 380});
+        })));
+        {% endmacro %}"""
+    )
+
+    def __init__(self, badges: list[list]):
+        super().__init__()
+        self._name = "CountryBadges"
+        self.badges = badges
+
+
 def _fast_cluster(events: pd.DataFrame, color: str | None) -> MarkerCluster:
     """Many events as compact integer arrays; the markers are built in the browser."""
     palette = [color] if color else list(CATEGORY_COLORS.values())
@@ -285,7 +361,7 @@ def _fast_cluster(events: pd.DataFrame, color: str | None) -> MarkerCluster:
         codes = np.zeros(len(events), dtype=int)
     else:
         index = {c: i for i, c in enumerate(CATEGORY_COLORS)}
-        codes = events["category"].map(index).fillna(len(index) - 1).to_numpy(dtype=int)
+        codes = events["category"].map(index).fillna(index["other"]).to_numpy(dtype=int)
     return _CompactCluster(
         lat=np.round(events["lat"].to_numpy() * 1e4).astype(int),
         lon=np.round(events["lon"].to_numpy() * 1e4).astype(int),
@@ -303,6 +379,7 @@ class _CompactCluster(MarkerCluster):
     _template = folium.elements.Template(
         """{% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.markerClusterGroup({{ this.options|tojavascript }});
+        {{ this.get_name() }}.options.iconCreateFunction = {{ this.icon_js }};
         (function (cluster, d, colors) {
             var markers = new Array(d.lat.length);
             for (var i = 0; i < d.lat.length; i++) {
@@ -320,46 +397,7 @@ class _CompactCluster(MarkerCluster):
         self._name = "CompactCluster"
         self.data = json.dumps({"lat": lat.tolist(), "lon": lon.tolist(), "code": codes.tolist()}, separators=(",", ":"))
         self.palette = palette
-
-
-def build_legend() -> folium.MacroElement:
-    return _Legend()
-
-
-class _Legend(folium.MacroElement):
-    """A static Leaflet control: categories, layers and what hollow and dashed mean."""
-
-    _template = folium.elements.Template(
-        """{% macro script(this, kwargs) %}
-        (function () {
-            var legend = L.control({position: 'bottomright'});  // popups open upwards, over the top
-            legend.onAdd = function () {
-                var div = L.DomUtil.create('details', 'map-legend');
-                div.open = true;
-                div.innerHTML = '<summary style="cursor:pointer;font-weight:600">Legend</summary>' + {{ this.html|tojson }};
-                div.style.cssText = 'background:rgba(255,255,255,.92);padding:4px 8px;font:10.5px/1.3 sans-serif;'
-                    + 'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:60vh;overflow:auto;'
-                    + 'column-count:2;column-gap:10px;max-width:330px';
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}"""
-    )
-
-    def __init__(self):
-        super().__init__()
-        self._name = "Legend"
-        dot = '<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{};margin-right:4px"></span>'
-        line = '<span style="display:inline-block;width:14px;height:3px;background:{};margin:0 4px 3px 0"></span>'
-        rows = ["<b>Events</b>"] + [dot.format(c) + escape(k.replace("_", " ")) for k, c in CATEGORY_COLORS.items() if k != "other"]
-        rows += [
-            '<span style="display:inline-block;width:8px;height:8px;border-radius:50%;border:2px solid #555;margin-right:4px"></span>hollow: approximate place',
-            '<span style="display:inline-block;width:12px;height:12px;border-radius:50%;border:1px dashed #555;margin-right:4px"></span>dashed ring: uncertainty',
-            "<b>Layers</b>",
-        ] + [line.format(layer.color) + escape(layer.label) for layer in LAYERS.values()]
-        self.html = "".join(f'<div style="break-inside:avoid">{row}</div>' for row in rows)
+        self.icon_js = _CLUSTER_ICON
 
 
 def build_map(
@@ -374,12 +412,14 @@ def build_map(
 ) -> folium.Map:
     """The whole interactive map as one folium.Map (for standalone HTML and benchmarks)."""
     m = build_base_map(online_tiles)
-    build_legend().add_to(m)
     for group in build_layer_groups(layer_ids):
         group.add_to(m)
+    import_colors = {}
     for index, (name, frame) in enumerate((imports or {}).items()):
-        build_event_group(frame, {}, name=name, color=import_color(index)).add_to(m)
+        import_colors[name] = import_color(index)
+        build_event_group(frame, {}, name=name, color=import_colors[name]).add_to(m)
     build_event_group(events, articles, selected=selected).add_to(m)
+    build_overlays(events, layer_ids, import_colors).add_to(m)
     if bounds:
         m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return m  # the base map and every group were localized when built

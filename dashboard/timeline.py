@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.mapping import CATEGORY_COLORS
+from dashboard.symbology import CATEGORY_COLORS
 
 
 def timeline_counts(events: pd.DataFrame, window_start=None) -> tuple[pd.DataFrame, str]:

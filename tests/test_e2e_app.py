@@ -22,7 +22,7 @@ def caption_counts(page) -> tuple[int, int]:
 
 
 def drawn_event_count(frame) -> int:
-    """Single markers plus the numbers written on clusters, after fitting the map to the events.
+    """Single markers, the numbers written on clusters and country badges, after fitting the map to the events.
 
     Leaflet draws only what is in view, so the map is first fitted to the events layer
     (the last feature group streamlit-folium added).
@@ -36,7 +36,8 @@ def drawn_event_count(frame) -> int:
     time.sleep(0.5)
     singles = frame.locator("path.event-marker").count()
     clustered = sum(int(t) for t in frame.locator(".marker-cluster span").all_inner_texts() if t.strip().isdigit())
-    return singles + clustered
+    badges = sum(int(n) for n in frame.locator(".country-badge").evaluate_all("els => els.map(e => e.dataset.count)"))
+    return singles + clustered + badges
 
 
 def wait_until(predicate, timeout: float = 20.0):

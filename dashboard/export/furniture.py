@@ -24,7 +24,7 @@ from dashboard.events import CATEGORIES
 from dashboard.export.extent import _TO_LONLAT, BBox
 from dashboard.formatting import format_event_date
 from dashboard.layers import LAYERS
-from dashboard.mapping import CATEGORY_COLORS
+from dashboard.symbology import category_color
 
 
 def _draw_scale_bar(ax, extent: BBox) -> None:
@@ -93,8 +93,8 @@ def _draw_header(fig: Figure, title: str, events: pd.DataFrame, layer_ids: list[
 def _draw_legend(fig: Figure, events: pd.DataFrame, layer_ids: list[str]):
     """Categories present, what hollow and dashed mean, and the toggled layers."""
     present = list(dict.fromkeys(events["category"])) if len(events) else []
-    handles = [Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor=CATEGORY_COLORS.get(c, "#7f7f7f"),
-                      markeredgecolor=CATEGORY_COLORS.get(c, "#7f7f7f"), label=c.replace("_", " "))
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor=category_color(c),
+                      markeredgecolor=category_color(c), label=c.replace("_", " "))
                for c in CATEGORIES if c in present]
     handles += [
         Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor="white", markeredgecolor="#555555",

@@ -14,24 +14,79 @@ from matplotlib import patheffects
 from matplotlib.collections import PatchCollection
 from matplotlib.patches import Circle
 
-from dashboard.mapping import APPROXIMATE, CATEGORY_COLORS, MAX_RING_KM
+from dashboard.export.extent import _TO_MERCATOR
+from dashboard.symbology import BADGE_COLOR, category_color, country_badge_groups, is_approximate, is_country_level, ring_km
 
 
 def _ring_radii(events: pd.DataFrame) -> np.ndarray:
     """Uncertainty ring radius per event in mercator units (0: no ring), as on the interactive map."""
-    km = events["uncertainty_km"].to_numpy(float)
-    ringed = (events["location_precision"] != "site").to_numpy() & (km <= MAX_RING_KM) & (km > 0)
+    km = np.array([ring_km(p, u) for p, u in zip(events["location_precision"], events["uncertainty_km"])], float)
     stretch = 1 / np.cos(np.radians(events["lat"].to_numpy(float)))  # mercator metres per true metre
-    return np.where(ringed, km * 1000 * stretch, 0.0)
+    return km * 1000 * stretch
+
+
+def country_level_mask(events: pd.DataFrame) -> np.ndarray:
+    if not len(events) or "location_precision" not in events:
+        return np.zeros(len(events), bool)
+    return events["location_precision"].map(is_country_level).to_numpy(bool)
+
+
+def badge_positions(events: pd.DataFrame, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each event is drawn: country-level events at their country's badge (its label point)."""
+    x, y = x.copy(), y.copy()
+    country = country_level_mask(events)
+    if country.any():
+        for _iso, _name, lon, lat, frame in country_badge_groups(events[country]):
+            bx, by = _TO_MERCATOR.transform(lon, lat)
+            rows = events.index.get_indexer(frame.index)
+            x[rows], y[rows] = bx, by
+    return x, y
+
+
+def _draw_badges(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray) -> None:
+    """One badge per country ("Russia · 9"), as on the live map; never a point with a country-sized ring."""
+    for _iso, name, _lon, _lat, frame in country_badge_groups(events):
+        row = events.index.get_loc(frame.index[0])
+        ax.text(x[row], y[row], f"{name} · {len(frame)}", fontsize=7.5, fontweight="bold", color="white",
+                ha="center", va="center", zorder=8.5, clip_on=True, parse_math=False, gid="snapshot-country-badge",
+                bbox={"boxstyle": "round,pad=0.3", "facecolor": BADGE_COLOR, "edgecolor": "white", "linewidth": 1.2})
 
 
 def _draw_events(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, detailed: bool,
                  numbers: list[list[int]] | None) -> None:
-    """Markers coloured by category, hollow when approximate, dashed ring for the uncertainty."""
+    """Markers coloured by category, hollow when approximate, dashed ring for the uncertainty.
+
+    ``x``, ``y`` are the drawn positions (badge_positions); country-level events become badges.
+    """
     if not len(events):
         return
-    colors = [CATEGORY_COLORS.get(c, CATEGORY_COLORS["other"]) for c in events["category"]]
-    approximate = events["location_precision"].isin(APPROXIMATE).to_numpy()
+    country = country_level_mask(events)
+    if country.any():
+        _draw_badges(ax, events[country], x[country], y[country])
+        if numbers:
+            numbers = [n for n, flag in zip(numbers, country) if not flag] + [
+                n for n, flag in zip(numbers, country) if flag]
+        x, y = np.concatenate([x[~country], x[country]]), np.concatenate([y[~country], y[country]])
+        events = pd.concat([events[~country], events[country]])
+        country = np.concatenate([np.zeros((~country).sum(), bool), np.ones(country.sum(), bool)])
+    points = ~country
+    _draw_points(ax, events[points], x[points], y[points], detailed=detailed)
+    if numbers:
+        halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+        offsets = {True: (0, -12), False: (4, 3)}  # under a badge, beside a point
+        for (xi, yi, is_badge), place_numbers in _numbers_by_place(x, y, numbers, country).items():
+            ax.annotate(",".join(map(str, place_numbers)), (xi, yi), xytext=offsets[is_badge], textcoords="offset points",
+                        fontsize=6.5, color="#111111", path_effects=halo, zorder=9, annotation_clip=True,
+                        ha="center" if is_badge else "left", va="top" if is_badge else "baseline",
+                        clip_on=True, gid="snapshot-event-label")
+
+
+def _draw_points(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, detailed: bool) -> None:
+    if not len(events):
+        return
+    colors = [category_color(c) for c in events["category"]]
+    approximate = np.array([is_approximate(p, u) for p, u in zip(events["location_precision"], events["uncertainty_km"])],
+                           bool)
     faces = ["white" if hollow else color for hollow, color in zip(approximate, colors)]
     if detailed:
         radii = _ring_radii(events)
@@ -48,18 +103,14 @@ def _draw_events(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, deta
     ax.scatter(x, y, s=42 if detailed else 8, c=faces, edgecolors=colors, linewidths=1.6 if detailed else 0.4,
                linestyles=[(0, (2, 1.2)) if flag else "solid" for flag in unreviewed],
                zorder=8 if detailed else 3.5, gid="snapshot-events")
-    if numbers:
-        halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-        for (xi, yi), place_numbers in _numbers_by_place(x, y, numbers).items():
-            ax.annotate(",".join(map(str, place_numbers)), (xi, yi), xytext=(4, 3), textcoords="offset points",
-                        fontsize=6.5, color="#111111", path_effects=halo, zorder=9, annotation_clip=True,
-                        clip_on=True, gid="snapshot-event-label")
 
 
-def _numbers_by_place(x: np.ndarray, y: np.ndarray, numbers: list[list[int]]) -> dict[tuple[float, float], list[int]]:
+def _numbers_by_place(x: np.ndarray, y: np.ndarray, numbers: list[list[int]],
+                      badge: np.ndarray | None = None) -> dict[tuple[float, float, bool], list[int]]:
     """One label per map position: events at the same place (within ~100 m) share their source numbers."""
-    places: dict[tuple[float, float], set[int]] = {}
-    for xi, yi, event_numbers in zip(x, y, numbers):
+    places: dict[tuple[float, float, bool], set[int]] = {}
+    badge = np.zeros(len(x), bool) if badge is None else badge
+    for xi, yi, is_badge, event_numbers in zip(x, y, badge, numbers):
         if event_numbers:
-            places.setdefault((round(float(xi), -2), round(float(yi), -2)), set()).update(event_numbers)
+            places.setdefault((round(float(xi), -2), round(float(yi), -2), bool(is_badge)), set()).update(event_numbers)
     return {position: sorted(found) for position, found in places.items()}
