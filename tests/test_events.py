@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import csv
 import json
+import re
 import sys
 from collections import Counter
 from datetime import date
@@ -72,8 +73,11 @@ def gazetteer() -> dict[str, dict]:
 
 # --- the committed events -------------------------------------------------------------------
 
-def test_events_file_is_valid_and_large_enough(props):
-    assert 50 <= len(props) <= 90
+def test_every_source_event_is_in_the_file_once_and_the_readme_counts_them(props):
+    source_ids = [event["id"] for event in json.loads(SOURCE.read_text(encoding="utf-8"))["events"]]
+    assert sorted(p["id"] for p in props) == sorted(source_ids)  # none dropped, none doubled, none added
+    stated = re.search(r"\*\*(\d+) dated events\*\*", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert stated and int(stated.group(1)) == len(source_ids)
 
 
 def test_every_quote_is_verbatim(collection):

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
+from html import escape
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from pyproj import Geod
 
 from dashboard.data import load_curated_events
 from dashboard.mapping import MAX_DETAILED_EVENTS, build_event_group, build_layer_groups, build_map, standalone_html
 from dashboard.synthetic import synthetic_events
 
+ROOT = Path(__file__).resolve().parent.parent
+GEOD = Geod(ellps="WGS84")
 ALL_LAYERS = ("border", "panjshir", "kharb_maydon", "base_201")
 
 
@@ -61,12 +68,23 @@ def test_many_events_use_the_compact_cluster():
     assert len(html) < 1_000_000
 
 
-def test_standalone_html_inlines_leaflet():
+def _popup_cards(html: str) -> list[str]:
+    """The popup HTML of every event, decoded from the JSON string literals in the page's script."""
+    return [json.loads(literal) for literal in re.findall(r'"card": ("(?:[^"\\]|\\.)*")', html)]
+
+
+def test_standalone_html_inlines_leaflet_and_every_popup_has_its_escaped_title():
     events, articles = load_curated_events()
-    html = standalone_html(build_map(events.head(5), articles, ALL_LAYERS))
+    points = events[events["location_precision"] != "country"]  # country-level events share a badge, not a card
+    quoted = points[points["title"].str.contains("'")]  # titles that escaping changes
+    chosen = pd.concat([points.head(2), quoted.head(3)])
+    html = standalone_html(build_map(chosen, articles, ALL_LAYERS))
     assert not _links(html), _links(html)
     assert "L.map(" in html and "Leaflet" in html
-    assert events["title"].head(1).map(lambda t: t.split()[0]).iloc[0] in html
+    cards = _popup_cards(html)
+    assert len(cards) == len(chosen) == 5 and len(quoted) >= 3
+    for title in chosen["title"]:
+        assert sum(f"<b>{escape(title, quote=True)}</b>" in card for card in cards) == 1, title
 
 
 def test_selected_event_gets_a_highlight_and_its_ring():
@@ -102,12 +120,35 @@ def test_clicked_tooltip_names_its_event():
     assert event_id_from_tooltip("Afghanistan") is None and event_id_from_tooltip(None) is None
 
 
-def test_distance_to_border_is_computed_for_every_curated_event():
+def _border_points_every_50_m() -> np.ndarray:
+    """The border layer's vertices plus geodesic points at most 50 m apart along every segment."""
+    layer = json.loads((ROOT / "geodata" / "layers" / "tajik_afghan_border.geojson").read_text(encoding="utf-8"))
+    points = []
+    for feature in layer["features"]:
+        geometry = feature["geometry"]
+        lines = geometry["coordinates"] if geometry["type"] == "MultiLineString" else [geometry["coordinates"]]
+        for line in lines:
+            for (lon1, lat1), (lon2, lat2) in zip(line, line[1:]):
+                points.append((lon1, lat1))
+                between = int(GEOD.inv(lon1, lat1, lon2, lat2)[2] // 50)
+                if between:
+                    points += GEOD.npts(lon1, lat1, lon2, lat2, between)
+            points.append(tuple(line[-1]))
+    return np.array(points)
+
+
+def test_distance_to_border_agrees_with_a_brute_force_geodesic_search():
+    """Every event's distance, against the nearest of the border's points 50 m apart measured on the
+    ellipsoid one by one (no projection, no spatial index), and Dushanbe against geodata/README.md."""
     events, _ = load_curated_events()
-    assert events["distance_to_border_km"].notna().all()
-    kabul = events[events["place"] == "Kabul"]
-    assert not kabul.empty and (kabul["distance_to_border_km"].round(1) == 284.7).all()
-    assert pd.api.types.is_float_dtype(events["distance_to_border_km"])
+    border = _border_points_every_50_m()
+    for (lon, lat), at_place in events.groupby(["lon", "lat"])["distance_to_border_km"]:
+        metres = GEOD.inv(np.full(len(border), lon), np.full(len(border), lat), border[:, 0], border[:, 1])[2]
+        nearest_km = metres.min() / 1000
+        # The true nearest point lies between two of these points: at most 25 m closer.
+        assert ((nearest_km - 0.026 <= at_place) & (at_place <= nearest_km + 0.001)).all(), (lon, lat, nearest_km)
+    dushanbe = events.loc[events["place"] == "Dushanbe", "distance_to_border_km"]
+    assert not dushanbe.empty and (dushanbe.round(1) == 123.8).all()  # the 201st base HQ row of geodata/README.md
 
 
 def test_tiles_are_an_online_option_over_the_vector_basemap():
