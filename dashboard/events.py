@@ -7,7 +7,6 @@ datasets all share this schema, so the map, filters and exports treat them alike
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import date
 from pathlib import Path
@@ -15,6 +14,8 @@ from typing import Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from dashboard.inputs import InputError, load_json
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS_PATH = ROOT / "geodata" / "events.geojson"
@@ -155,7 +156,11 @@ def validate_feature_collection(
     events: list[EventProperties] = []
     seen_ids: set[str] = set()
     for index, feature in enumerate(features):
-        props = (feature or {}).get("properties") or {}
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties") or {}, dict):
+            what = "not a GeoJSON Feature object" if not isinstance(feature, dict) else "'properties' is not an object"
+            problems.append(f"{source_name}: event #{index}: {what}")
+            continue
+        props = feature.get("properties") or {}
         label = f"{source_name}: event {props.get('id') or f'#{index}'}"
         problems.extend(f"{label}: geometry: {p}" for p in _point_problems(feature.get("geometry")))
         try:
@@ -194,7 +199,9 @@ def _point_problems(geometry: object) -> list[str]:
 
 def load_articles(path: Path = ARTICLES_PATH) -> dict[str, dict]:
     """Article metadata keyed by id (the seed file's stem)."""
-    records = json.loads(Path(path).read_text(encoding="utf-8"))
+    records = load_json(path)
+    if not isinstance(records, list) or not all(isinstance(r, dict) and isinstance(r.get("id"), str) for r in records):
+        raise InputError(f"{path}: not a list of article records with an 'id' each")
     return {record["id"]: record for record in records}
 
 
@@ -202,9 +209,9 @@ def read_events_file(path: Path, *, article_ids: set[str] | None = None) -> dict
     """Read and validate an events GeoJSON file; return the FeatureCollection dict."""
     path = Path(path)
     try:
-        collection = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise EventValidationError([f"{path}: cannot read: {error}"]) from error
+        collection = load_json(path)
+    except InputError as error:
+        raise EventValidationError([str(error)]) from None
     validate_feature_collection(collection, source_name=str(path), article_ids=article_ids)
     return collection
 

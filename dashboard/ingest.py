@@ -16,7 +16,6 @@ names the encoding charset-normalizer detects, so the analyst can re-save the fi
 
 from __future__ import annotations
 
-import argparse
 import calendar
 import json
 import re
@@ -25,10 +24,12 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from dashboard.cli import FIRST_YEAR, CliError, Parser, input_file, output_file, run
 from dashboard.events import ARTICLES_PATH, EventValidationError, load_articles, validate_feature_collection
 from dashboard.extract import candidate_feature, extract_candidates, find_dates, split_sentences
 from dashboard.files import write_atomically
 from dashboard.gazetteer import Gazetteer, load_gazetteer
+from dashboard.inputs import read_limited
 
 MAX_ARTICLE_BYTES = 2_000_000
 
@@ -98,6 +99,8 @@ def parse_published(text: str, *, today: date | None = None) -> tuple[date, date
             raise ValueError
     except ValueError:
         raise IngestError(f"published date {value!r} is not a date in the form YYYY-MM-DD (or YYYY-MM)") from None
+    if first.year < FIRST_YEAR:
+        raise IngestError(f"published date {value}: the year must be {FIRST_YEAR} or later")
     if first > today:
         raise IngestError(f"published date {value} is in the future (today is {today.isoformat()})")
     return first, min(last, today)
@@ -203,26 +206,32 @@ def summary(collection: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard.ingest", description=__doc__.split("\n\n")[0])
-    parser.add_argument("article", type=Path, help="the article as a UTF-8 text file")
+    parser = Parser(prog="python -m dashboard.ingest", description=__doc__.split("\n\n")[0])
+    parser.add_argument("article", type=input_file, help="the article as a UTF-8 text file")
     parser.add_argument("--published", required=True, help="publication date, YYYY-MM-DD (or YYYY-MM)")
     parser.add_argument("--title")
     parser.add_argument("--outlet")
     parser.add_argument("--url")
-    parser.add_argument("--out", required=True, type=Path, help="where to write the candidates (.geojson)")
+    parser.add_argument("--out", required=True, type=Path,
+                        help="where to write the candidates (.geojson): geodata/candidates/ or outside the project")
     parser.add_argument("--force", action="store_true", help="replace --out if it exists")
-    args = parser.parse_args(argv)
+    return run("ingest", lambda: _ingest(parser.parse_args(argv)), known=(IngestError,))
+
+
+def _ingest(args) -> int:
+    from dashboard.review import CANDIDATES_DIR  # noqa: PLC0415 - review imports this module
+
+    parse_published(args.published)
     try:
-        try:
-            data = args.article.read_bytes()
-        except OSError as error:
-            raise IngestError(f"cannot read {args.article}: {error.strerror}") from None
-        collection = ingest_bytes(data, args.article.name, args.published,
-                                  title=args.title, outlet=args.outlet, url=args.url)
-        write_candidates(collection, args.out, overwrite=args.force)
-    except IngestError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        output_file(args.out, allowed=[CANDIDATES_DIR], overwrite=args.force)
+    except CliError as error:
+        if "already exists" in str(error):
+            raise IngestError(f"{args.out} already exists; choose another --out or pass --force") from None
+        raise
+    data = read_limited(args.article, MAX_ARTICLE_BYTES)
+    collection = ingest_bytes(data, args.article.name, args.published, title=args.title, outlet=args.outlet,
+                              url=args.url)
+    write_candidates(collection, args.out, overwrite=args.force)
     print(summary(collection))
     print(f"written to {args.out}")
     return 0

@@ -12,19 +12,21 @@ Checks, in order:
 4. the layers and context files (``dashboard.layers.validate_layers``).
 
 Exit status 0 with a one-line summary when all is well; 1 with one problem per line (each
-naming the file, the event id and the field) otherwise.
+naming the file, the event id and the field) otherwise; 2 with one line when a file cannot
+be read at all (missing, not UTF-8, not JSON, too large or too deeply nested).
 """
 
 from __future__ import annotations
 
-import argparse
 import calendar
 import re
 import sys
 from datetime import date
 from pathlib import Path
 
-from dashboard.events import ARTICLES_PATH, EVENTS_PATH, EventValidationError, load_articles, read_events_file
+from dashboard.cli import Parser, input_file, run
+from dashboard.events import ARTICLES_PATH, EVENTS_PATH, EventValidationError, load_articles, validate_feature_collection
+from dashboard.inputs import load_json
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -110,24 +112,23 @@ def layer_problems() -> tuple[list[str], str | None]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard.validate", description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=Path, default=EVENTS_PATH)
-    parser.add_argument("--articles", type=Path, default=ARTICLES_PATH,
+    parser = Parser(prog="python -m dashboard.validate", description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=input_file, default=EVENTS_PATH)
+    parser.add_argument("--articles", type=input_file, default=ARTICLES_PATH,
                         help="articles.json; the article texts are the <id>.txt files next to it")
-    args = parser.parse_args(argv)
+    return run("validate", lambda: _validate(parser.parse_args(argv)))
 
+
+def _validate(args) -> int:
+    """Exit 2 when a file cannot be read at all; 1 with one problem per line when its content is wrong."""
+    articles = load_articles(args.articles)
+    collection = load_json(args.events)
     problems: list[str] = []
     try:
-        articles = load_articles(args.articles)
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        print(f"{args.articles}: cannot read the article list: {error}", file=sys.stderr)
-        return 1
-    collection = None
-    try:
-        collection = read_events_file(args.events, article_ids=set(articles))
+        validate_feature_collection(collection, source_name=str(args.events), article_ids=set(articles))
     except EventValidationError as error:
         problems += error.problems
-    if collection is not None:
+    if not problems:
         problems += find_quote_problems(collection, args.articles.parent, source_name=str(args.events))
         problems += find_date_problems(collection, articles, source_name=str(args.events))
     found, note = layer_problems()

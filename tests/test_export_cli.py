@@ -114,7 +114,7 @@ def test_unreadable_events_file_is_one_line_and_writes_nothing(tmp_path, capsys)
     out = tmp_path / "events.csv"
     code, _stdout, stderr = _run(["--events-file", str(tmp_path / "events.geojson"), "--articles-file",
                                   str(tmp_path / "articles.json"), "--out", str(out)], capsys)
-    assert code == 1 and stderr.count("\n") == 1 and "cannot load events" in stderr
+    assert code == 2 and stderr.count("\n") == 1 and "events.geojson" in stderr
     assert not out.exists()
 
 

@@ -99,7 +99,7 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, data,
     code, out = run(tmp_path, data, "--published", published)
     error = capsys.readouterr().err
     assert code == 2
-    assert error.startswith("error: ") and message in error and error.count("\n") == 1
+    assert error.startswith("ingest: ") and message in error and error.count("\n") == 1
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["my article.txt"]
 
