@@ -132,10 +132,12 @@ class Sentence:
 
 def story_sentences(text: str, dateline: Dateline | None = None) -> list[Sentence]:
     """The story's sentences: noise lines left out, the dateline cut off the first sentence."""
-    noisy = {number for number, line in enumerate(re.finditer(r"[^\n]+", text)) if is_noise(line.group())}
+    lines = list(re.finditer(r"[^\n]+", text))
+    noisy = {number for number, line in enumerate(lines) if is_noise(line.group())}
+    story_start = _story_start(lines, dateline)
     sentences = []
     for paragraph, start, end in _sentences_by_paragraph(text):
-        if paragraph in noisy or _SIGN_OFF.match(text, start):
+        if paragraph in noisy or paragraph < story_start or _SIGN_OFF.match(text, start):
             continue
         if dateline is not None and start <= dateline.start < end:
             start = dateline.end  # the dateline is no part of the sentence (nor of a title)
@@ -143,3 +145,16 @@ def story_sentences(text: str, dateline: Dateline | None = None) -> list[Sentenc
                 continue
         sentences.append(Sentence(start, end, paragraph))
     return sentences
+
+
+def _story_start(lines: list[re.Match], dateline: Dateline | None) -> int:
+    """The number of the story's first line: the dateline's, or the line after a headline.
+
+    Above a dateline stand the headline and the byline. Without one, a first line with no
+    closing punctuation, followed by more text, is a headline: it repeats the story's lede.
+    """
+    if dateline is not None:
+        return next(number for number, line in enumerate(lines) if line.start() <= dateline.start < line.end())
+    if len(lines) > 1 and len(lines[0].group().strip()) < 150 and not re.search(r"[.!?\"”’)]\s*$", lines[0].group()):
+        return 1
+    return 0

@@ -127,6 +127,22 @@ def day_range_with_year(m: re.Match, published: date) -> Resolved | None:
     first, last = _safe_day(year, month, int(m["day"])), _safe_day(year, month, int(m["day2"]))
     return first and last and first < last and (first, last, "range", "explicit", None)
 
+def cross_month_range(m: re.Match, published: date) -> Resolved | None:
+    """'from July 30 to Aug. 4' (year from publication unless stated)."""
+    month, month2 = _month_number(m["month"]), _month_number(m["month2"])
+    if m["year"]:
+        year = year2 = int(m["year"])
+        if month2 < month:
+            year -= 1
+        basis, note = "explicit", None
+    else:
+        year2 = _year_for_month(month2, published)
+        year = year2 - 1 if month2 < month else year2
+        basis, note = "relative", _no_year_note(published, year2)
+    first, last = _safe_day(year, month, int(m["day"])), _safe_day(year2, month2, int(m["day2"]))
+    return first and last and first < last and (first, last, "range", basis, note)
+
+
 def day_range(m: re.Match, published: date) -> Resolved | None:
     month = _month_number(m["month"])
     year = _year_for_month(month, published)
@@ -329,6 +345,9 @@ _RULES = [
     # First, so "days before the September 11 attacks" is not read as 11 September.
     (rf"(?:(?i:just|only|within)\s+)?(?:(?P<count>(?i:a|one|two|three|four|five|six|seven|ten)|\d+)\s+)?"
      rf"(?P<unit>(?i:days?|weeks?))\s+(?P<direction>after|before)\s+{_ANCHOR}", anchored),
+    (rf"(?:(?i:from|between)\s+)?{_MONTH}\s+{_DAY}{_DASH}(?:(?i:through)\s+)?"
+     rf"{_MONTH.replace('?P<month>', '?P<month2>')}\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?(?!\d)",
+     cross_month_range),
     (rf"{_WEEKDAY_PREFIX}{_MONTH}\s+{_DAY}\s*(?:-|–)\s*(?P<day2>[0-3]?\d),\s+{_YEAR}", day_range_with_year),
     (rf"{_WEEKDAY_PREFIX}{_MONTH}\s+{_DAY},?\s+{_YEAR}", full_day),
     (rf"{_WEEKDAY_PREFIX}{_DAY}\s+{_MONTH}\s+{_YEAR}", day_first),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from dashboard.article_text import Dateline, find_dateline, split_sentences, story_sentences
 from dashboard.dates import DateMention, find_dates
@@ -41,18 +41,20 @@ class Candidate:
 
 # First matching rule wins, so the more telling words come first.
 CATEGORY_RULES: list[tuple[str, str]] = [
-    ("attack", r"\battack(?:s|ed)?\b|bomb|hostage|assassinat|suicide|intercepted|hijack|explosion"),
+    ("attack", r"\battack(?:s|ed)?\b|bomb|hostage|assassinat|suicide|intercepted|hijack|explosion|blasts?\b|"
+               r"\b(?:drone |air ?)?strikes?\b|gunm[ae]n|ambush|rockets?\b|mortar|shelling|\bkill(?:ed|ing|s)\b"),
     ("military_exercise", r"exercise|drills?\b|war games|live-fire|manoeuvre|maneuver"),
     ("legal_designation", r"terrorist organi[sz]ation|designat|\bbann?ed\b|sanction|list of terrorist|blacklist"),
     ("territorial_control", r"takeover|took power|seized|captur|marched into|entered Kabul|fall of|fell\b|"
-                            r"control (?:of|over)|controlled"),
+                            r"control (?:of|over)|controlled|overr[au]n|swept (?:to power|into|through)|"
+                            r"took (?:over|control)|surrender"),
     ("armed_conflict", r"\bwar\b|fighting|clash|offensive|battle|airstrike|invasion|insurgen|rebels?\b"),
     ("military_aid", r"\barms\b|weapons|ammunition|military equipment|shipments?|supplie[ds]"),
     ("deployment", r"\bbase\b|troops|deploy|stationed|reinforc|withdraw|draw(?:s|ing)? down|contingent"),
     ("humanitarian", r"refugee|evacuat|humanitarian|asylum|hunger|\baid\b"),
     ("economy", r"invest|trade|pipeline|\bgas\b|economic|mining|mineral|contracts"),
-    ("diplomacy", r"talks|visit|delegation|conference|embassy|meeting|envoy|ambassador|phone call|summit|"
-                  r"negotiat|diplomat|hosted|hosting"),
+    ("diplomacy", r"talks|visit|delegation|conference|embassy|meeting|\bmet\b|\bmeets?\b|envoy|ambassador|"
+                  r"phone call|summit|negotiat|diplomat|hosted|hosting"),
     ("political", r"government|election|recogni[sz]|inauguration|leadership|president|prime minister"),
     ("statement", r"\bsaid\b|\btold\b|declared|warned|claimed|statement|interview|praised|described|urged|"
                   r"called|announced|denied|stressed|argued"),
@@ -137,7 +139,7 @@ def extract_candidates(
                                  find_dates(words, published, published_until=published_until), places,
                                  guess_category(words)))
     first_paragraph = readings[0].paragraph if readings else -1
-    main_country = dateline_place or _main_country(readings)
+    main_country = _main_country(readings)
     candidates: list[Candidate] = []
     used_as_place: set[int] = set()
     for reading in readings:
@@ -167,10 +169,11 @@ def extract_candidates(
                 place, place_note = dateline_place, f"place from the dateline '{dateline.place}'"
             if place is None and main_country is not None and reading.category in _TELLING:
                 place, place_note = main_country, "no place in the sentence: the country the article is most about"
-            if place is None:
-                continue
-            candidates.append(Candidate(reading.text, mention, place, reading.category,
-                                        guess_actors(" ".join([reading.text, *more])), more, place_note))
+            if place is None or mention.date_start > (published_until or published):
+                continue  # no place, or a plan ("will hold talks next month"): not something that happened
+            for each in _listed_with(place, reading):
+                candidates.append(Candidate(reading.text, mention, each, reading.category,
+                                            guess_actors(" ".join([reading.text, *more])), more, place_note))
     present = _publication_month(published, published_until)
     for reading in readings:
         if reading.dates or reading.number in used_as_place or reading.category not in _TELLING:
@@ -183,6 +186,8 @@ def extract_candidates(
             mention = _carried(earlier.dates[-1], "date carried over from earlier in the paragraph")
         elif present is not None and _in_present_tense(reading.text):
             mention = present
+        elif dateline is not None and reading.paragraph == first_paragraph and published_until in (None, published):
+            mention = _lede_date(dateline, published)
         else:
             continue
         candidates.append(Candidate(reading.text, mention, place, reading.category, guess_actors(reading.text)))
@@ -202,6 +207,13 @@ def _main_country(readings: list[_Reading]) -> PlaceMatch | None:
         return None
     name = max(counts, key=lambda n: (counts[n], -first[n].start))
     return replace(first[name], adjective=False, locative=False, start=0, end=0)
+
+
+def _lede_date(dateline: Dateline, published: date) -> DateMention:
+    """The undated lede of a report with a dateline tells its news: the report's day or the day before."""
+    return DateMention("", 0, 0, published - timedelta(days=1), published, "range", "inferred",
+                       "no date in the lede: a report's first paragraph tells its news, read as the publication "
+                       f"day ({published.isoformat()}) or the day before")
 
 
 def _publication_month(published: date, published_until: date | None) -> DateMention | None:
@@ -254,6 +266,27 @@ def _in_present_tense(sentence: str) -> bool:
     return bool(_PRESENT.search(sentence))
 
 
+_LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)$")
+
+
+def _listed_with(place: PlaceMatch, reading: _Reading) -> list[PlaceMatch]:
+    """``place`` and the places listed with it ("took Kunduz, Sar-e Pul and Taloqan"): one
+    happening at each. Only towns, sites and provinces, in a sentence that tells what happened."""
+    if reading.category not in _TELLING or place.place.location_precision in _COARSE or place.seat:
+        return [place]
+    named = [m for m in reading.places if not m.adjective and m.place.location_precision not in _COARSE]
+    if place not in named:
+        return [place]
+    index = named.index(place)
+    low = high = index
+    while low > 0 and _LIST_SEPARATOR.fullmatch(reading.text[named[low - 1].end:named[low].start]):
+        low -= 1
+    while high + 1 < len(named) and _LIST_SEPARATOR.fullmatch(reading.text[named[high].end:named[high + 1].start]):
+        high += 1
+    listed = named[low:high + 1]
+    return [place] + [m for m in listed if m is not place and m.place.name != place.place.name]
+
+
 def _dateline_place(dateline: Dateline | None, gazetteer: Gazetteer, prefer: set[str]) -> PlaceMatch | None:
     if dateline is None:
         return None
@@ -287,18 +320,38 @@ def _neighbour_with_place(reading: _Reading, readings: list[_Reading], place: Pl
 
 
 def _merge_same_happening(candidates: list[Candidate]) -> list[Candidate]:
-    """One candidate per happening: same category, place and dates give one candidate with several quotes."""
-    merged: dict[tuple, Candidate] = {}
+    """One candidate per happening, with the quotes of every sentence about it.
+
+    Same happening: the same telling category and the same dates, and the same place or one
+    that only names the other's country ("an attack in Kunduz on Friday" and "the attack in
+    Afghanistan late Friday"); the finer place stays.
+    """
+    merged: list[Candidate] = []
     for candidate in candidates:
-        key = (candidate.category, candidate.place.place.name, candidate.date.date_start, candidate.date.date_end)
-        first = merged.get(key)
-        if first is None or candidate.category not in _TELLING:
-            merged.setdefault(key + ((id(candidate),) if first is not None else ()), candidate)
+        same = next((i for i, kept in enumerate(merged) if _same_happening(kept, candidate)), None)
+        if same is None:
+            merged.append(candidate)
             continue
-        quotes = [q for q in candidate.quotes if q not in first.quotes]
-        merged[key] = replace(first, more_quotes=first.more_quotes + tuple(quotes),
-                              actors=list(dict.fromkeys(first.actors + candidate.actors)))
-    return list(merged.values())
+        kept = merged[same]
+        finer, coarser = (candidate, kept) if _is_coarser(kept, candidate) else (kept, candidate)
+        quotes = [q for q in coarser.quotes if q not in finer.quotes]
+        merged[same] = replace(finer, more_quotes=finer.more_quotes + tuple(quotes),
+                               actors=list(dict.fromkeys(finer.actors + coarser.actors)))
+    return merged
+
+
+def _same_happening(a: Candidate, b: Candidate) -> bool:
+    if a.category != b.category or a.category not in _TELLING:
+        return False
+    if (a.date.date_start, a.date.date_end) != (b.date.date_start, b.date.date_end):
+        return False
+    return a.place.place.name == b.place.place.name or _is_coarser(a, b) or _is_coarser(b, a)
+
+
+def _is_coarser(a: Candidate, b: Candidate) -> bool:
+    """``a`` is placed only at the country of ``b``'s finer place."""
+    return (a.place.place.location_precision in _COARSE and b.place.place.location_precision not in _COARSE
+            and a.place.place.country == b.place.place.country)
 
 
 def make_title(sentence: str, limit: int = 80) -> str:

@@ -124,6 +124,7 @@ _LOCATIVE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]+")
+_CAPITAL = re.compile(r" capital\b")
 _LONGEST_NAME_WORDS = 5
 # The region of interest: a name shared by places in several countries goes to these first.
 REGION_OF_INTEREST = ("AFG", "TJK", "UZB", "TKM", "KGZ")
@@ -232,6 +233,7 @@ class Gazetteer:
         self.derived = [place for place, _aliases in derived]
         self._adjectives = {fold(adj): self.by_name[country] for adj, country in ADJECTIVES.items()
                             if country in self.by_name}
+        self._capitals = {place.country: place for place in self.places if place.kind == "capital"}
 
     def __len__(self) -> int:
         return len(self.places) + len(self.derived)
@@ -276,6 +278,10 @@ class Gazetteer:
                 original = text[start:end]
                 if not original[:1].isupper():
                     return None, 1  # "afghan" in lower case is not the adjective
+                capital = self._capital_after(self._adjectives[key], text, end)
+                if capital is not None:
+                    return PlaceMatch(capital[0], text[start:capital[1]], start, capital[1],
+                                      locative=_is_locative(text, start)), 2
                 return PlaceMatch(self._adjectives[key], original, start, end, adjective=True,
                                   locative=_is_locative(text, start)), 1
             place = self._lookup(key, prefer)
@@ -285,6 +291,14 @@ class Gazetteer:
                 continue
             return PlaceMatch(place, text[start:end], start, end, locative=_is_locative(text, start)), n
         return None, 1
+
+    def _capital_after(self, country: Place, text: str, end: int) -> tuple[Place, int] | None:
+        """'the Tajik capital' is Dushanbe: the curated capital of the adjective's country."""
+        found = _CAPITAL.match(text, end)
+        if not found:
+            return None
+        capital = self._capitals.get(country.country)
+        return (capital, found.end()) if capital is not None else None
 
     def best(self, matches: list[PlaceMatch], near: int = 0) -> PlaceMatch | None:
         """The place an event in this sentence most likely happened at.

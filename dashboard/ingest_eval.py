@@ -1,6 +1,7 @@
 """How well does extraction find the curated events? Recall and precision on the seed articles.
 
-    python -m dashboard.ingest_eval
+    python -m dashboard.ingest_eval                                     # the five seed articles
+    python -m dashboard.ingest_eval --unseen tests/fixtures/unseen_articles  # articles the rules never saw
 
 Each seed article is run through the extractor with its publication date from
 seeds/articles.json (a month-precision date is treated as "some day in that month") and
@@ -10,18 +11,24 @@ when their date spans overlap and the extracted point lies within the curated ev
 
 recall    = curated events matched by at least one candidate / curated events
 precision = candidates matching at least one curated event / candidates
+
+``--unseen DIR`` scores a folder of articles with an ``expected.json`` (see
+tests/fixtures/unseen_articles/README.md) by the same rule: each expected event's dates,
+point and uncertainty_km stand in for a curated event's. Those articles were written by
+someone who had not read the extractor; they are measured, never tuned to.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.events import ARTICLES_PATH, EVENTS_PATH, ROOT, load_articles, read_events_file
 from dashboard.geo import GEOD
-from dashboard.ingest import ingest_text
+from dashboard.ingest import IngestError, ingest_text
 
 SEEDS_DIR = ROOT / "seeds"
 # Slack on top of the curated uncertainty: two gazetteer points for "the same" city may
@@ -90,16 +97,40 @@ def evaluate(
     return scores
 
 
+def expected_as_event(expected: dict) -> dict:
+    """An expected event of the unseen fixture in the shape ``events_match`` reads."""
+    return {"properties": {key: expected[key] for key in ("date_start", "date_end", "uncertainty_km")},
+            "geometry": {"type": "Point", "coordinates": [float(expected["lon"]), float(expected["lat"])]}}
+
+
+def evaluate_unseen(folder: Path) -> list[ArticleScore]:
+    """One score per article listed in ``folder/expected.json``."""
+    listing = json.loads((Path(folder) / "expected.json").read_text(encoding="utf-8"))
+    scores = []
+    for article in listing["articles"]:
+        article_id = Path(article["file"]).stem
+        text = (Path(folder) / article["file"]).read_text(encoding="utf-8")
+        try:
+            candidates = ingest_text(text, article_id=article_id, published=article["published"],
+                                     known_articles={article_id: {}})["features"]
+        except IngestError:
+            candidates = []  # nothing found is a score of zero, not a crash
+        expected = [expected_as_event(event) for event in article["events"]]
+        scores.append(score_article(candidates, expected, article_id))
+    return scores
+
+
 def overall(scores: list[ArticleScore]) -> ArticleScore:
     return ArticleScore("overall", *(sum(getattr(s, name) for s in scores)
                                      for name in ("curated", "extracted", "curated_found", "extracted_correct")))
 
 
 def format_table(scores: list[ArticleScore]) -> str:
-    lines = [f"{'article':<22} {'curated':>7} {'found':>5} {'recall':>6}   {'extracted':>9} {'correct':>7} "
+    width = max([22, *(len(score.article) for score in scores)])
+    lines = [f"{'article':<{width}} {'curated':>7} {'found':>5} {'recall':>6}   {'extracted':>9} {'correct':>7} "
              f"{'precision':>9}"]
     for score in [*scores, overall(scores)]:
-        lines.append(f"{score.article:<22} {score.curated:>7} {score.curated_found:>5} {score.recall:>6.0%}   "
+        lines.append(f"{score.article:<{width}} {score.curated:>7} {score.curated_found:>5} {score.recall:>6.0%}   "
                      f"{score.extracted:>9} {score.extracted_correct:>7} {score.precision:>9.0%}")
     return "\n".join(lines)
 
@@ -109,7 +140,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=Path, default=EVENTS_PATH)
     parser.add_argument("--articles", type=Path, default=ARTICLES_PATH)
     parser.add_argument("--seeds", type=Path, default=SEEDS_DIR)
+    parser.add_argument("--unseen", type=Path, metavar="DIR",
+                        help="score the articles of DIR against DIR/expected.json instead of the seeds")
     args = parser.parse_args(argv)
+    if args.unseen is not None:
+        if not (args.unseen / "expected.json").is_file():
+            print(f"error: {args.unseen / 'expected.json'} does not exist", file=sys.stderr)
+            return 2
+        print(format_table(evaluate_unseen(args.unseen)))
+        return 0
     if not args.events.exists():
         print(f"error: {args.events} does not exist yet", file=sys.stderr)
         return 2

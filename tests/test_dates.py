@@ -14,6 +14,7 @@ PUBLISHED = date(2021, 9, 7)
 # resolver name -> (text its pattern matches, expected first day, last day, precision, basis)
 EXAMPLES: dict[str, tuple[str, date, date, str, str]] = {
     "anchored": ("two days after the fall of Kabul", date(2021, 8, 17), date(2021, 8, 17), "day", "inferred"),
+    "cross_month_range": ("from July 30 to Aug. 4", date(2021, 7, 30), date(2021, 8, 4), "range", "relative"),
     "day_range_with_year": ("Aug. 5-10, 2020", date(2020, 8, 5), date(2020, 8, 10), "range", "explicit"),
     "full_day": ("Tuesday, Aug. 3, 1995", date(1995, 8, 3), date(1995, 8, 3), "day", "explicit"),
     "day_first": ("3 August 1995", date(1995, 8, 3), date(1995, 8, 3), "day", "explicit"),

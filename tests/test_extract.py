@@ -316,3 +316,35 @@ def test_sentences_about_the_same_happening_merge(gazetteer):
             "Around 2,500 troops took part in the drills at Kharb-Maidon last week.\n")
     [drills] = extract_candidates(text, PUBLISHED, gazetteer)
     assert len(drills.quotes) == 2 and drills.place.place.name == "Kharb-Maydon"
+
+
+def test_the_tajik_capital_is_dushanbe(gazetteer):
+    [match] = gazetteer.find("Talks were held in the Tajik capital.")
+    assert (match.place.name, match.text, match.adjective) == ("Dushanbe", "Tajik capital", False)
+
+
+def test_one_candidate_per_listed_town(gazetteer):
+    text = "On Sunday the Taliban captured Kunduz, Sar-e Pul and Taloqan."
+    found = [c.place.place.name for c in extract_candidates(text, PUBLISHED, gazetteer)]
+    assert found == ["Kunduz", "Sar-e Pul", "Taloqan"]
+
+
+def test_plans_are_not_events(gazetteer):
+    assert extract_candidates("Russia will hold drills in Tajikistan next month.", PUBLISHED, gazetteer) == []
+
+
+def test_headline_is_skipped_and_an_undated_lede_takes_the_report_day(gazetteer):
+    text = ("Taliban seize Kunduz on Sunday\n\nKUNDUZ, Afghanistan (AP) — The Taliban have captured the city of "
+            "Kunduz, officials said.\n\nThe Taliban captured Sheberghan, too.\n")
+    [kunduz] = extract_candidates(text, PUBLISHED, gazetteer)
+    assert kunduz.sentence.startswith("The Taliban have captured")
+    assert (kunduz.date.date_start, kunduz.date.date_end, kunduz.date.basis) == (
+        date(2021, 9, 6), PUBLISHED, "inferred")
+
+
+def test_an_unplaced_dated_event_goes_to_the_main_country(gazetteer):
+    text = ("The Taliban rule Afghanistan. Afghan officials fled.\n\n"
+            "The elder Massoud was assassinated in 2001 by al-Qaeda.\n")
+    [massoud] = extract_candidates(text, PUBLISHED, gazetteer)
+    assert (massoud.place.place.name, massoud.place_note) == (
+        "Afghanistan", "no place in the sentence: the country the article is most about")
