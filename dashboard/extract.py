@@ -130,14 +130,18 @@ def extract_candidates(
     prefer: set[str] = set()
     dateline_place = _dateline_place(dateline, gazetteer, prefer)
     readings = []
+    previous_date: DateMention | None = None
     for number, sentence in enumerate(story_sentences(text, dateline)):
         words = text[sentence.start:sentence.end]
         places = gazetteer.find(words, prefer)
         prefer.update(m.place.name for m in places if not m.adjective)
         prefer.update(m.place.country for m in places if not m.adjective)
-        readings.append(_Reading(number, sentence.paragraph, words,
-                                 find_dates(words, published, published_until=published_until), places,
-                                 guess_category(words)))
+        dates = find_dates(words, published, published_until=published_until)
+        if not dates and previous_date is not None:
+            dates = _dates_after(words, previous_date)
+        if dates:
+            previous_date = dates[-1]
+        readings.append(_Reading(number, sentence.paragraph, words, dates, places, guess_category(words)))
     first_paragraph = readings[0].paragraph if readings else -1
     main_country = _main_country(readings)
     candidates: list[Candidate] = []
@@ -149,7 +153,9 @@ def extract_candidates(
             if key in seen:
                 continue
             seen.add(key)
-            place = gazetteer.place_of_event(reading.places, reading.text, near=mention.start)
+            # A place inside the date's own words ("a day after the fall of Kabul") is not where this happened.
+            places = [m for m in _named(reading.places) if m.end <= mention.start or m.start >= mention.end]
+            place = gazetteer.place_of_event(places, reading.text, near=mention.start)
             place_note, more = None, ()
             neighbour = _neighbour_with_place(reading, readings, place)
             if neighbour is not None:
@@ -159,9 +165,9 @@ def extract_candidates(
                     place_note = "place from a neighbouring sentence about the same happening"
                     used_as_place.add(neighbour.number)
             if place is None and reading.category in _TELLING:
-                earlier = _earlier_in_paragraph(reading, readings, lambda r: r.places)
+                earlier = _earlier_in_paragraph(reading, readings, lambda r: any(not m.adjective for m in r.places))
                 if earlier is not None:
-                    place = gazetteer.place_of_event(earlier.places, earlier.text)
+                    place = gazetteer.place_of_event(_named(earlier.places), earlier.text)
                     place_note = "place carried over from earlier in the paragraph"
             if dateline_place is not None and reading.paragraph == first_paragraph and (
                     place is None or (place.place.location_precision in _COARSE
@@ -178,7 +184,7 @@ def extract_candidates(
     for reading in readings:
         if reading.dates or reading.number in used_as_place or reading.category not in _TELLING:
             continue
-        place = gazetteer.place_of_event(reading.places, reading.text)
+        place = gazetteer.place_of_event(_named(reading.places), reading.text)
         if place is None:
             continue
         earlier = _earlier_in_paragraph(reading, readings, lambda r: r.dates)
@@ -236,6 +242,11 @@ def _in_present_tense(sentence: str) -> bool:
     return bool(_PRESENT.search(sentence))
 
 
+def _named(places: list[PlaceMatch]) -> list[PlaceMatch]:
+    """The places the text names: an adjective ("Afghan officials said") tells who, not where."""
+    return [m for m in places if not m.adjective]
+
+
 def _earlier_in_paragraph(reading: _Reading, readings: list[_Reading], has) -> _Reading | None:
     """The closest earlier sentence of the same paragraph for which ``has`` is true."""
     for other in reversed(readings[:reading.number]):
@@ -285,6 +296,39 @@ def _listed_with(place: PlaceMatch, reading: _Reading) -> list[PlaceMatch]:
         high += 1
     listed = named[low:high + 1]
     return [place] + [m for m in listed if m is not place and m.place.name != place.place.name]
+
+
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10}
+_AFTER_PREVIOUS = re.compile(
+    r"\b(?:(?P<next>the (?:next|following) day)|(?P<before>the (?:previous day|day before))|(?P<same>the same day)"
+    r"|(?P<count>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?P<unit>day|week|month)s? "
+    r"(?P<direction>later|earlier))\b",
+    re.IGNORECASE,
+)
+
+
+def _dates_after(sentence: str, previous: DateMention) -> list[DateMention]:
+    """'the next day', 'two days later', 'a month later': counted from the previous date in the text."""
+    found = _AFTER_PREVIOUS.search(sentence)
+    if not found:
+        return []
+    start, end = previous.date_start, previous.date_end
+    if found["next"] or found["before"] or found["same"]:
+        shift = 1 if found["next"] else (-1 if found["before"] else 0)
+        first, last = start + timedelta(days=shift), end + timedelta(days=shift)
+    else:
+        count = int(found["count"]) if found["count"].isdigit() else _COUNTS[found["count"].casefold()]
+        sign = 1 if found["direction"].casefold() == "later" else -1
+        unit = found["unit"].casefold()
+        if unit == "month":  # a month is not a fixed number of days: allow a week either way
+            first, last = start + timedelta(days=sign * 30 * count - 7), end + timedelta(days=sign * 30 * count + 7)
+        else:
+            days = sign * count * (7 if unit == "week" else 1)
+            first, last = start + timedelta(days=days), end + timedelta(days=days)
+    precision = "day" if first == last else "range"
+    return [DateMention(found.group(), found.start(), found.end(), first, last, precision, "inferred",
+                        f"'{found.group()}' counted from the date before it in the text ('{previous.text}')")]
 
 
 def _dateline_place(dateline: Dateline | None, gazetteer: Gazetteer, prefer: set[str]) -> PlaceMatch | None:

@@ -348,3 +348,17 @@ def test_an_unplaced_dated_event_goes_to_the_main_country(gazetteer):
     [massoud] = extract_candidates(text, PUBLISHED, gazetteer)
     assert (massoud.place.place.name, massoud.place_note) == (
         "Afghanistan", "no place in the sentence: the country the article is most about")
+
+
+def test_the_next_day_counts_from_the_date_before(gazetteer):
+    text = "Taliban fighters captured Kunduz on Aug. 8, 2021.\n\nThe next day they seized Taloqan."
+    found = {c.place.place.name: c.date for c in extract_candidates(text, PUBLISHED, gazetteer)}
+    assert (found["Taloqan"].date_start, found["Taloqan"].basis) == (date(2021, 8, 9), "inferred")
+    assert "counted from the date before it" in found["Taloqan"].note
+
+
+def test_an_adjective_says_who_not_where(gazetteer):
+    text = "Tajikistan is tense.\n\nAfghan troops crossed the border on Aug. 3, 2021, officials said.\n"
+    [flight] = extract_candidates(text, PUBLISHED, gazetteer)
+    assert (flight.place.place.name, flight.place.adjective) == ("Tajikistan", False)
+    assert flight.place_note.startswith("no place in the sentence")
