@@ -28,7 +28,7 @@ from dashboard.events import CATEGORIES  # noqa: E402
 from dashboard.filters import (  # noqa: E402
     PLAY_STEPS, ViewState, ViewStateError, date_presets, filter_events, state_from_query, state_to_query, step_window,
 )
-from dashboard.formatting import event_card_html, events_table  # noqa: E402
+from dashboard.formatting import event_card_html, events_table, markdown_text  # noqa: E402
 from dashboard.layers import LAYERS  # noqa: E402
 from dashboard.map_overlays import build_overlays  # noqa: E402
 from dashboard.mapping import build_base_map, build_event_group, build_layer_groups  # noqa: E402
@@ -136,7 +136,7 @@ def _sidebar(events, articles, first: date, last: date) -> ViewState:
                    if sidebar.checkbox(layer.label, key=f"layer_{layer_id}"))
     for index, (name, count) in enumerate(st.session_state.get("_imports", {}).items()):
         color = import_color(index)
-        sidebar.checkbox(f"Imported: {name} ({count:,})", key=f"import_{name}", value=True,
+        sidebar.checkbox(f"Imported: {markdown_text(name)} ({count:,})", key=f"import_{name}", value=True,
                          help=f"Imported dataset, drawn in {color}")
     sidebar.toggle("Online map tiles", key="online_tiles",
                    help="OpenStreetMap tiles need internet; the vector basemap always works offline.")
@@ -214,7 +214,7 @@ def main() -> None:
     if st.session_state.pop("_url_error", None):
         st.warning("The link had a value that could not be read; showing the default view instead.")
     for error in import_errors:
-        st.warning(f"An imported dataset could not be loaded: {error}")
+        st.warning(markdown_text(f"An imported dataset could not be loaded: {error}"))
     st.caption(f"Showing {len(shown)} of {len(events)} events · {state.start:%d %b %Y} – {state.end:%d %b %Y}")
 
     selected = shown.loc[shown["id"] == state.event].iloc[0] if state.event and (shown["id"] == state.event).any() else None
@@ -238,7 +238,7 @@ def main() -> None:
         map_state = st_folium(base, key="map", height=620, use_container_width=True, returned_objects=tracked,
                               feature_group_to_add=groups, center=center, zoom=zoom)
         if shown_imports:
-            st.caption(" · ".join(layer.caption() for layer in shown_imports.values()))
+            st.caption(markdown_text(" · ".join(layer.caption() for layer in shown_imports.values())))
     with card_column:
         if selected is not None:
             st.markdown(event_card_html(selected.to_dict(), articles, selected["distance_to_border_km"]),

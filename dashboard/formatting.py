@@ -11,14 +11,26 @@ import pandas as pd
 from dashboard.symbology import is_approximate
 
 
-def escape(value: object) -> str:
-    """HTML-escape text for the map, and encode braces too.
+# Beyond HTML's own five: braces (Jinja), backtick, dollar and backslash (JavaScript template
+# literals such as folium's tooltips, and Streamlit's maths), line breaks (a blank line would
+# end a Markdown HTML block) and NUL (which HTML cannot carry; shown as U+FFFD instead).
+_ENTITIES = str.maketrans({
+    "{": "&#123;", "}": "&#125;", "`": "&#96;", "$": "&#36;", "\\": "&#92;",
+    "\n": "&#10;", "\r": "&#13;", "\x00": "\ufffd",
+})
 
-    folium/branca render each generated script once more as a Jinja template, so a
-    "{{ ... }}" in any data would be evaluated on the server; as HTML entities the braces
-    still show as braces in popups and tooltips.
+
+def escape(value: object) -> str:
+    """Text from any source, made safe for every place the map puts it: the one encoder.
+
+    HTML-escaped, and every character that means something to the layers the text passes
+    through is an HTML entity too: braces (branca renders templates with Jinja), backtick,
+    dollar and backslash (folium writes tooltips into JavaScript template literals;
+    Streamlit's Markdown reads $…$ as maths) and line breaks (a blank line ends a Markdown
+    HTML block). As entities they all still read as themselves in popups, tooltips, titles
+    and cards.
     """
-    return _html_escape(str(value)).replace("{", "&#123;").replace("}", "&#125;")
+    return _html_escape(str(value)).translate(_ENTITIES)
 
 
 def _as_date(value) -> date:

@@ -158,7 +158,8 @@ def build_base_map(online_tiles: bool = False) -> folium.Map:
             interactive=bool(props["aliases"]),
         ).add_to(places)
     places.add_to(m)
-    m.get_root().header.add_child(folium.Element(_MAP_CSS))
+
+    m.get_root().header.add_child(LiteralHtml(_MAP_CSS))
     credits = [layer.attribution for layer in LAYERS.values()] + [CONTEXT_ATTRIBUTION]
     names = [name.strip() for credit in credits for name in credit.replace(";", ",").split(",")]
     attribution = escape("Map data: " + "; ".join(dict.fromkeys(names)))
@@ -166,6 +167,17 @@ def build_base_map(online_tiles: bool = False) -> folium.Map:
     Declutter().add_to(m)
     localize(m)
     return m
+
+
+class LiteralHtml(folium.Element):
+    """HTML put in the page as it is. ``folium.Element(text)`` would compile ``text`` as a
+    Jinja template and run any "{{ … }}" in it on the server; this one only prints it."""
+
+    _template = folium.elements.Template("{{ this.html }}")
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.html = html
 
 
 class _AddAttribution(folium.MacroElement):

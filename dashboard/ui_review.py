@@ -61,9 +61,9 @@ def render_ingest_panel(
         Path(candidates_dir).mkdir(parents=True, exist_ok=True)
         write_candidates(collection, path, overwrite=replace)
     except IngestError as error:
-        st.error(str(error).replace(str(Path(candidates_dir)) + "/", ""))
+        st.error(plain(str(error).replace(str(Path(candidates_dir)) + "/", "")))
         return None
-    st.success(summary(collection) + ". Review them below.")
+    st.success(plain(summary(collection) + ". Review them below."))
     return path
 
 
@@ -87,7 +87,7 @@ def render_review_panel(
     message_key = f"{key}-message"
     if message_key in st.session_state:
         kind, text = st.session_state.pop(message_key)
-        (st.success if kind == "ok" else st.error)(text)
+        (st.success if kind == "ok" else st.error)(plain(text))  # messages quote ids and file text
 
     features = candidates.get("features") or []
     article = candidates.get("article") or {}

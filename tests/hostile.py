@@ -73,3 +73,25 @@ def write_hostile_acled_csv(path: str | Path, count: int | None = None) -> Path:
         writer.writeheader()
         writer.writerows(hostile_rows(count))
     return path
+
+
+# The injection matrix (tests/test_injection.py): every payload must come out as the same literal
+# text, or be refused with a clear message, wherever it enters and whatever the export format.
+INJECTION_PAYLOADS = {
+    "jinja-expression": "{{7*7}}",
+    "jinja-statement": "{% if 1 %}x{% endif %}",
+    "jinja-python": "{{ cycler.__init__.__globals__.os.getpid() }}",
+    "jinja-comment": "{# an unclosed comment",
+    "script": "<script>window.__xss=1</script>",
+    "img-onerror": '<img src=x onerror="window.__xss=1">',
+    "javascript-url": "javascript:window.__xss=1",
+    "attribute-breakout": '"><svg onload=window.__xss=1>',
+    "markdown-link": "[click me](javascript:window.__xss=1)",
+    "markdown-after-blank-line": "end of block\n\n[click me](javascript:window.__xss=1)",
+    "js-template-literal": "`${window.__xss=1}`",
+    "backslashes": "C:\\new\\u0041 \\",
+    "rtl-override": "invoice\u202egnp.exe\u202c",
+    "long": "{{7*7}}" + "x" * 9_993,  # 10,000 characters
+    "nul-byte": "nul\x00byte",
+    "mathtext": "$x^2$ and $\\frac{",
+}

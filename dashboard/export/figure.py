@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from dashboard.export.basemap import _draw_basemap, _draw_layer
 from dashboard.export.extent import (
@@ -143,6 +144,7 @@ def build_snapshot_figure(
         fig.text(0.015, 0.055, grid_note(grids), fontsize=6.5, color="#444444", va="center", parse_math=False,
                  gid="snapshot-grid-note")
     fig.text(0.985, 0.03, "Web Mercator (EPSG:3857)", fontsize=6.5, color="#777777", ha="right", va="center")
+    _literal_text(fig)
     return fig
 
 
@@ -156,6 +158,14 @@ def _grid_extent(grids) -> tuple[float, float, float, float]:
     lon1 = max(float(c["lon"].max()) + size for c, size in cells)
     lat1 = max(float(c["lat"].max()) + size for c, size in cells)
     return _mercator_bbox((lon0, max(lat0, -85.0), lon1, min(lat1, 85.0)))
+
+
+def _literal_text(fig: Figure) -> None:
+    """Every text on the figure is drawn as written: "$x^2$" in a title or a place name stays
+    those five characters, never mathtext (which would also fail the render on bad TeX)."""
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+        text.set_usetex(False)
 
 
 # Matplotlib is not thread-safe and Streamlit serves each session (and each deferred

@@ -9,7 +9,6 @@ same folium map the dashboard shows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from html import escape
 
 import pandas as pd
 
@@ -18,6 +17,7 @@ from dashboard.export.figure import render_snapshot_pdf, render_snapshot_png
 from dashboard.export.naming import snapshot_title
 from dashboard.export.tables import events_csv, events_geojson
 from dashboard.filters import ViewState
+from dashboard.formatting import escape
 from dashboard.mapping import build_map, standalone_html
 
 FORMATS = {  # extension -> MIME type
@@ -52,9 +52,9 @@ def snapshot_html(
     for layer, color in imported:
         if layer.aggregated:
             build_grid_group(layer, color).add_to(m)
-    import folium  # noqa: PLC0415 - only needed here
-
-    m.get_root().header.add_child(folium.Element(f"<title>{escape(title)}</title>"))
+    # The page's own title slot: a value the template prints, never a template itself (a
+    # folium.Element(f"<title>…") would run "{{ … }}" in the search text on the server).
+    m.get_root().title = escape(title)
     return standalone_html(m).encode("utf-8")
 
 

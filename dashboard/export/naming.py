@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from dashboard.events import CATEGORIES
 from dashboard.filters import ViewState
 
 
@@ -28,7 +29,7 @@ def snapshot_title(state: ViewState) -> str:
         when = "all dates"
     parts = [f"Events, {when}"]
     if state.categories:
-        parts.append("categories: " + ", ".join(c.replace("_", " ") for c in state.categories))
+        parts.append("categories: " + ", ".join(c.replace("_", " ") if c in CATEGORIES else c for c in state.categories))
     if state.actors:
         parts.append("actors: " + ", ".join(state.actors))
     if state.articles:

@@ -91,7 +91,7 @@ def events_csv(events: pd.DataFrame, articles: dict[str, dict]) -> bytes:
     header = columns[:1] + ["lon", "lat"] + columns[1:] + ["actors"] + CSV_SOURCE_COLUMNS
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([_safe_cell(column) for column in header])  # imported property names are text too
     for record in events.to_dict("records"):
         sources = _plain(record.get("sources")) or []
         cited = [articles.get(s.get("article") or "", {}) for s in sources]
