@@ -1,4 +1,4 @@
-"""`python -m dashboard.benchmark` as a user runs it: a clean table, no Streamlit warning."""
+"""`python -m benchmarks.map` as a user runs it: a clean table, no Streamlit warning."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from conftest import ROOT
 
 
 def test_benchmark_prints_named_columns_and_no_streamlit_warning():
-    run = subprocess.run([sys.executable, "-m", "dashboard.benchmark", "--sizes", "20", "--repeat", "1"],
+    run = subprocess.run([sys.executable, "-m", "benchmarks.map", "--sizes", "20", "--repeat", "1"],
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert "ScriptRunContext" not in run.stderr + run.stdout

@@ -490,7 +490,7 @@ def test_standalone_html_draws_in_a_browser_with_no_network(events, browser, tmp
 
 
 def test_many_events_drop_rings_and_numbers_and_say_so():
-    from dashboard.synthetic import synthetic_events
+    from benchmarks.synthetic import synthetic_events
 
     many = synthetic_events(2000)
     fig = build_snapshot_figure(many, {}, [], title=TITLE, bbox=(60.0, 29.0, 76.0, 41.0))

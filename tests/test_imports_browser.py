@@ -70,7 +70,7 @@ INJECTED_ELEMENTS = (
 
 def test_template_syntax_in_event_text_is_not_evaluated_by_the_map_renderer():
     """branca renders generated scripts once more as Jinja templates: braces must arrive encoded."""
-    from dashboard.synthetic import synthetic_events
+    from benchmarks.synthetic import synthetic_events
 
     events = synthetic_events(len(TEMPLATE_STRINGS) + 1)
     events.loc[0, "title"] = "T{{ 7*7 }}T"

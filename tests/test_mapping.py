@@ -13,7 +13,7 @@ from pyproj import Geod
 
 from dashboard.data import load_curated_events
 from dashboard.mapping import MAX_DETAILED_EVENTS, build_event_group, build_layer_groups, build_map, standalone_html
-from dashboard.synthetic import synthetic_events
+from benchmarks.synthetic import synthetic_events
 
 ROOT = Path(__file__).resolve().parent.parent
 GEOD = Geod(ellps="WGS84")

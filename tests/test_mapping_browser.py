@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dashboard.mapping import MAX_DETAILED_EVENTS, build_map, standalone_html
-from dashboard.synthetic import synthetic_events
+from benchmarks.synthetic import synthetic_events
 
 
 def test_compact_cluster_draws_every_event_offline(browser, tmp_path):

@@ -97,7 +97,7 @@ def _csv_input(data: bytes | Path):
 
 
 
-CHUNK_ROWS = 50_000  # rows mapped and written at a time: memory stays flat however long the file is
+CHUNK_ROWS = 20_000  # rows mapped and written at a time: memory stays flat however long the file is
 
 
 def _read_csv(data: bytes | Path, label: str, format: str) -> pd.DataFrame:

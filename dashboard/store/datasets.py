@@ -58,6 +58,10 @@ def _geo_metadata(bbox: list[float] | None) -> bytes:
     return json.dumps({"version": "1.0.0", "primary_column": "geometry", "columns": {"geometry": column}}).encode()
 
 
+# One encoder for every row (json.dumps with options builds a new one per call).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _search_text(props: dict) -> str:
     quotes = " ".join(source.get("quote", "") for source in props.get("sources") or [])
     return f"{props.get('title') or ''} {props.get('summary') or ''} {props.get('place') or ''} {quotes}".casefold()
@@ -75,8 +79,8 @@ def features_to_table(features: list[dict], first_seq: int = 0) -> pa.Table:
     columns = {
         "seq": np.arange(first_seq, first_seq + len(props), dtype=np.int64),
         "id": [p["id"] for p in props],
-        "date_start": pd.to_datetime([p["date_start"] for p in props]).date if props else [],
-        "date_end": pd.to_datetime([p["date_end"] for p in props]).date if props else [],
+        "date_start": np.array([str(p["date_start"]) for p in props], dtype="datetime64[D]"),
+        "date_end": np.array([str(p["date_end"]) for p in props], dtype="datetime64[D]"),
         "category": [p["category"] for p in props],
         "actors": [list(p.get("actors") or []) for p in props],
         "articles": [[s["article"] for s in p["sources"] if s.get("article")] for p in props],
@@ -88,7 +92,7 @@ def features_to_table(features: list[dict], first_seq: int = 0) -> pa.Table:
         "lat": lat,
         "distance_to_border_km": np.asarray(distance, dtype=float),
         "search": [_search_text(p) for p in props],
-        "properties": [json.dumps(p, ensure_ascii=False, separators=(",", ":")) for p in props],
+        "properties": [_ENCODER.encode(p) for p in props],
         "geometry": shapely.to_wkb(shapely.points(lon, lat)) if len(lon) else [],
     }
     return pa.table(columns, schema=SCHEMA)

@@ -1,14 +1,14 @@
 """Print how fast the map is built and how big it is, for the seed events and synthetic loads.
 
-    python -m dashboard.benchmark [--sizes 10000,100000] [--repeat 3]
+    python -m benchmarks.map [--sizes 10000,100000] [--repeat 3]
 
 Figures are server-side, one line per load and date window:
   rerun s              best time to filter the events and build the JavaScript one rerun sends
   base map bytes       the map's fixed part, without layers or events (basemap, legend)
   layers+events bytes  the feature groups (layers, clustered events): the part that filters change
-Byte counts are of the JavaScript streamlit-folium sends (dashboard/folium_payload.py).
+Byte counts are of the rendered map script (benchmarks/payload.py, folium's public API).
 Run it outside pytest; timings are never asserted in tests. See also
-`python -m dashboard.benchmark_export` (PNG render times) and `python -m dashboard.benchmark_imports`.
+`python -m benchmarks.export` (PNG render times) and `python -m benchmarks.imports`.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from datetime import date
 import pandas as pd
 from dashboard.data import load_curated_events
 from dashboard.filters import ViewState, filter_events
-from dashboard.folium_payload import base_map_script, feature_group_script
+from benchmarks.payload import base_map_script, feature_group_bytes
 from dashboard.layers import LAYERS
 from dashboard.map_overlays import build_overlays
 from dashboard.mapping import build_base_map, build_event_group, build_layer_groups
-from dashboard.synthetic import synthetic_events
+from benchmarks.synthetic import synthetic_events
 
 # Synthetic events spread over 1979–2021, so a one-year window shows about 2 % of them.
 WINDOW = ViewState(start=date(2021, 1, 1), end=date(2021, 12, 31))
@@ -36,7 +36,7 @@ def rerun_payload(events: pd.DataFrame, articles: dict, state: ViewState) -> tup
     map_bytes = len(base_map_script(base).encode())  # st_folium measures the map before adding the groups
     shown = filter_events(events, state)
     groups = build_layer_groups(state.layers) + [build_overlays(shown, state.layers), build_event_group(shown, articles)]
-    group_bytes = sum(len(feature_group_script(group, base, idx).encode()) for idx, group in enumerate(groups))
+    group_bytes = sum(feature_group_bytes(group) for group in groups)
     return map_bytes, group_bytes
 
 
@@ -48,8 +48,8 @@ def time_rerun(events: pd.DataFrame, articles: dict, state: ViewState, repeat: i
         base = build_base_map()
         base_map_script(base)
         groups = build_layer_groups(state.layers) + [build_overlays(shown, state.layers), build_event_group(shown, articles)]
-        for idx, group in enumerate(groups):
-            feature_group_script(group, base, idx)
+        for group in groups:
+            feature_group_bytes(group)
         best = min(best, time.perf_counter() - started)
     return best
 

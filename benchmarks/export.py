@@ -1,6 +1,6 @@
 """How long exports take and how big they are: curated events and 10,000 synthetic ones.
 
-Run ``python -m dashboard.benchmark_export``. Each figure is the best of a few runs after
+Run ``python -m benchmarks.export``. Each figure is the best of a few runs after
 a warm-up (the first render also reads and projects the basemap once).
 """
 
@@ -22,7 +22,7 @@ from dashboard.export import (
 )
 from dashboard.layers import CONTEXT_DIR, LAYERS
 from dashboard.symbology import region_of_interest
-from dashboard.synthetic import synthetic_events
+from benchmarks.synthetic import synthetic_events
 
 REPEATS = 3
 LAYER_IDS = list(LAYERS)

@@ -1,0 +1,220 @@
+"""Imported datasets at 10k, 100k and 1M rows: the store (GeoParquet + DuckDB) against GeoJSON files.
+
+    python -m benchmarks.imports [--sizes 10000,100000,1000000] [--geojson-max 100000]
+
+For each size an ACLED-shaped CSV is generated (benchmarks/synthetic.py), then each measure
+runs in a fresh process, so its peak memory is its own:
+
+  import s, import RSS   import the file (map, validate, write), and that process's peak RSS
+  start s, start RSS     a new process: load the modules, the curated events and the dataset,
+                         and build the first map data (all dates) -- what an app start does
+  filter s               filter change (all dates -> the year 2021) to map data ready, server-side
+  payload                bytes of the imported layer's map script after that filter change
+  png s                  a PNG snapshot of that view, imported layer included
+
+"geojson" is how imports worked before the store: one NAME.geojson loaded whole into pandas
+and drawn point by point (clustered); it is run up to --geojson-max rows (at 1M it needs about
+10 GB of memory). "store" reads only the view's rows, or grid counts above 20,000 of them.
+Targets (not asserted): 1M imported in <= 60 s at <= 1.5 GB; start <= 3 s; filter <= 0.5 s;
+payload <= 5 MB; PNG <= 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR = (date(2021, 1, 1), date(2021, 12, 31))
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- the store --------------------------------------------------------------------------------
+
+
+def store_import(source: Path, folder: Path) -> dict:
+    from dashboard.imports import import_dataset
+
+    started = time.perf_counter()
+    report = import_dataset(source, format="acled", name="bench", imports_dir=folder, max_bytes=10**12)
+    return {"import_s": time.perf_counter() - started, "import_rss_mb": _peak_rss_mb(), "imported": report.imported,
+            "file_mb": (folder / "bench.parquet").stat().st_size / 1e6}
+
+
+def store_start(folder: Path) -> dict:
+    """What an app start does with the dataset present: list it and draw the first view."""
+    from dashboard.aggregate import build_grid_group, imported_layer
+    from dashboard.data import load_curated_events
+    from dashboard.filters import ViewState
+    from dashboard.mapping import build_event_group
+    from dashboard.store import imported_datasets
+
+    load_curated_events()
+    store = imported_datasets(folder)
+    total = store.names()["bench"]
+    layer = imported_layer(store, "bench", total, ViewState())
+    build_grid_group(layer, "#ff7f0e") if layer.aggregated else build_event_group(layer.rows, {}, color="#ff7f0e")
+    return {"start_rss_mb": _peak_rss_mb()}
+
+
+def store_view(folder: Path) -> dict:
+    from benchmarks.payload import feature_group_bytes
+    from dashboard.aggregate import build_grid_group, imported_layer
+    from dashboard.data import load_curated_events
+    from dashboard.export import export_bytes
+    from dashboard.filters import ViewState, filter_events
+    from dashboard.mapping import build_event_group
+    from dashboard.store import imported_datasets
+
+    curated, articles = load_curated_events()
+    store = imported_datasets(folder)
+    total = store.names()["bench"]
+    imported_layer(store, "bench", total, ViewState())  # the view before the change
+    view = ViewState(start=YEAR[0], end=YEAR[1])
+    started = time.perf_counter()
+    layer = imported_layer(store, "bench", total, view)
+    group = build_grid_group(layer, "#ff7f0e") if layer.aggregated else build_event_group(layer.rows, {},
+                                                                                            color="#ff7f0e")
+    filter_s = time.perf_counter() - started
+    payload = feature_group_bytes(group)
+    started = time.perf_counter()
+    export_bytes("png", filter_events(curated, view), articles, view, imported=[(layer, "#ff7f0e")])
+    png_s = time.perf_counter() - started
+    return {"filter_s": filter_s, "payload_mb": payload / 1e6, "png_s": png_s, "visible": layer.matching,
+            "aggregated": layer.aggregated}
+
+
+# --- GeoJSON files, as before the store -------------------------------------------------------------
+
+
+def geojson_import(source: Path, folder: Path) -> dict:
+    from dashboard.imports.acled import _map_acled
+    from dashboard.imports.reading import _read_csv
+    from dashboard.imports.rows import _drop_duplicate_ids
+
+    started = time.perf_counter()
+    table = _read_csv(source, str(source), "acled")
+    features, rejected = _map_acled(table, str(source), "bench", {})
+    del table
+    features, _ = _drop_duplicate_ids(features, rejected)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "bench.geojson"
+    target.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
+                                 separators=(",", ":")), encoding="utf-8")
+    return {"import_s": time.perf_counter() - started, "import_rss_mb": _peak_rss_mb(), "imported": len(features),
+            "file_mb": target.stat().st_size / 1e6}
+
+
+def _geojson_frame(folder: Path):
+    from dashboard.data import prepare_events
+    from dashboard.events import validate_feature_collection
+
+    collection = json.loads((folder / "bench.geojson").read_text(encoding="utf-8"))
+    validate_feature_collection(collection, source_name="bench")
+    return prepare_events(collection, with_distance=True)
+
+
+def geojson_start(folder: Path) -> dict:
+    from dashboard.data import load_curated_events
+    from dashboard.filters import ViewState, filter_events
+    from dashboard.mapping import build_event_group
+
+    load_curated_events()
+    frame = _geojson_frame(folder)
+    build_event_group(filter_events(frame, ViewState()), {}, color="#ff7f0e")
+    return {"start_rss_mb": _peak_rss_mb()}
+
+
+def geojson_view(folder: Path) -> dict:
+    import pandas as pd
+
+    from benchmarks.payload import feature_group_bytes
+    from dashboard.data import load_curated_events
+    from dashboard.export import render_snapshot_png, snapshot_title
+    from dashboard.filters import ViewState, filter_events
+    from dashboard.mapping import build_event_group
+
+    curated, articles = load_curated_events()
+    frame = _geojson_frame(folder)
+    view = ViewState(start=YEAR[0], end=YEAR[1])
+    started = time.perf_counter()
+    visible = filter_events(frame, view)
+    group = build_event_group(visible, {}, color="#ff7f0e")
+    filter_s = time.perf_counter() - started
+    payload = feature_group_bytes(group)
+    started = time.perf_counter()
+    render_snapshot_png(pd.concat([filter_events(curated, view), visible], ignore_index=True), articles,
+                        view.layers, title=snapshot_title(view))
+    png_s = time.perf_counter() - started
+    return {"filter_s": filter_s, "payload_mb": payload / 1e6, "png_s": png_s, "visible": len(visible),
+            "aggregated": False}
+
+
+STEPS = {("store", "import"): store_import, ("store", "start"): store_start, ("store", "view"): store_view,
+         ("geojson", "import"): geojson_import, ("geojson", "start"): geojson_start,
+         ("geojson", "view"): geojson_view}
+
+
+def _child(kind: str, step: str, *paths: str) -> dict:
+    """Run one step in a fresh Python process; its wall time (from launch) is start_s for 'start'."""
+    started = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "benchmarks.imports", "--step", kind, step, *paths],
+                         capture_output=True, text=True, cwd=ROOT)
+    if run.returncode != 0:
+        raise SystemExit(f"{kind} {step} failed:\n{run.stderr[-2000:]}")
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    if step == "start":
+        result["start_s"] = time.perf_counter() - started
+    return result
+
+
+def measure(kind: str, source: Path, folder: Path) -> dict:
+    result = _child(kind, "import", str(source), str(folder))
+    result.update(_child(kind, "start", str(folder)))
+    result.update(_child(kind, "view", str(folder)))
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--step"]:
+        kind, step, *paths = argv[1:]
+        print(json.dumps(STEPS[(kind, step)](*(Path(p) for p in paths))))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--geojson-max", type=int, default=100_000, help="largest size run the GeoJSON way")
+    args = parser.parse_args(argv)
+    from benchmarks.synthetic import write_synthetic_acled
+
+    columns = ("rows", "storage", "import s", "import RSS", "file", "start s", "start RSS", "filter s", "payload",
+               "png s", "in 2021")
+    print(f"{columns[0]:>9} {columns[1]:>8} {columns[2]:>9} {columns[3]:>10} {columns[4]:>9} {columns[5]:>8} "
+          f"{columns[6]:>9} {columns[7]:>9} {columns[8]:>9} {columns[9]:>6}  {columns[10]}")
+    for count in (int(n) for n in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory() as folder:
+            source = write_synthetic_acled(Path(folder) / "acled.csv", count)
+            for kind in ("geojson", "store"):
+                if kind == "geojson" and count > args.geojson_max:
+                    print(f"{count:>9,} {kind:>8}   not run (over --geojson-max {args.geojson_max:,})")
+                    continue
+                r = measure(kind, source, Path(folder) / kind)
+                shown = f"{r['visible']:,}" + (" as grid counts" if r["aggregated"] else " points")
+                print(f"{count:>9,} {kind:>8} {r['import_s']:>9.1f} {r['import_rss_mb']:>8.0f}MB "
+                      f"{r['file_mb']:>7.1f}MB {r['start_s']:>8.2f} {r['start_rss_mb']:>7.0f}MB {r['filter_s']:>9.3f} "
+                      f"{r['payload_mb']:>7.2f}MB {r['png_s']:>6.2f}  {shown}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
