@@ -37,3 +37,10 @@ if $with_tests && [ ! -x /usr/bin/chromium ]; then
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 fi
+
+# PostgreSQL with PostGIS: the tests start a throwaway server of their own (tests/postgis.py).
+if $with_tests && { ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; }; then
+    echo "Installing Debian's PostgreSQL and PostGIS for the store tests..."
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-15-postgis-3
+fi

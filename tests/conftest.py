@@ -115,3 +115,23 @@ def offline_page(browser):
     context.route("**/*", route)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One throwaway PostgreSQL + PostGIS server for the whole session (tests/postgres_server.py)."""
+    from postgres_server import PostgresServer
+
+    server = PostgresServer()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def database_url(postgres_server, monkeypatch) -> str:
+    """A fresh PostGIS database for one test, set as DASHBOARD_DATABASE_URL."""
+    url = postgres_server.new_database()
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", url)
+    return url

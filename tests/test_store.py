@@ -23,6 +23,14 @@ def imports_dir(tmp_path, monkeypatch):
     return folder
 
 
+@pytest.fixture(params=["local", "postgis"])
+def backend(request, imports_dir) -> str:
+    """Each store test runs on one machine (GeoParquet + DuckDB) and on PostGIS (a throwaway server)."""
+    if request.param == "postgis":
+        request.getfixturevalue("database_url")
+    return request.param
+
+
 def _rows(count: int, bad_every: int = 0) -> list[list[str]]:
     rows = []
     for i in range(1, count + 1):
@@ -32,7 +40,7 @@ def _rows(count: int, bad_every: int = 0) -> list[list[str]]:
     return rows
 
 
-def test_a_chunked_import_numbers_rows_across_chunks_and_drops_duplicates_across_them(tmp_path, imports_dir,
+def test_a_chunked_import_numbers_rows_across_chunks_and_drops_duplicates_across_them(tmp_path, backend,
                                                                                         monkeypatch):
     monkeypatch.setattr(reading, "CHUNK_ROWS", 7)
     rows = _rows(30, bad_every=10)
@@ -46,7 +54,7 @@ def test_a_chunked_import_numbers_rows_across_chunks_and_drops_duplicates_across
     assert features[8]["properties"]["summary"] == "Row 9 text"  # row order and text kept
 
 
-def test_sql_filters_select_what_filter_events_selects(tmp_path, imports_dir):
+def test_sql_filters_select_what_filter_events_selects(tmp_path, backend):
     import_dataset(write_csv(tmp_path / "a.csv", ACLED_COLUMNS, _rows(60)), format="acled", name="f")
     store = imported_datasets()
     everything = store.rows("f", ViewState())
@@ -66,7 +74,7 @@ def test_sql_filters_select_what_filter_events_selects(tmp_path, imports_dir):
     assert store.count("f", ViewState(actors=("ISKP",))) == 30
 
 
-def test_grid_counts_add_up_to_the_rows_in_view(tmp_path, imports_dir):
+def test_grid_counts_add_up_to_the_rows_in_view(tmp_path, backend):
     import_dataset(write_csv(tmp_path / "a.csv", ACLED_COLUMNS, _rows(60)), format="acled", name="g")
     store = imported_datasets()
     view = ViewState(start=date(2021, 1, 1), end=date(2021, 6, 30))
@@ -107,7 +115,7 @@ def test_a_new_import_is_not_overwritten_by_an_older_geojson_of_the_same_name(tm
     assert imported_datasets().names() == {"same": 3}
 
 
-def test_rows_frame_matches_prepared_events(tmp_path, imports_dir):
+def test_rows_frame_matches_prepared_events(tmp_path, backend):
     from dashboard.data import prepare_events
 
     import_dataset(write_csv(tmp_path / "a.csv", ACLED_COLUMNS, _rows(8)), format="acled", name="p")
@@ -117,7 +125,7 @@ def test_rows_frame_matches_prepared_events(tmp_path, imports_dir):
     pd.testing.assert_frame_equal(frame[expected.columns], expected)
 
 
-def test_a_layer_with_more_matching_rows_than_the_limit_is_drawn_as_grid_counts(tmp_path, imports_dir):
+def test_a_layer_with_more_matching_rows_than_the_limit_is_drawn_as_grid_counts(tmp_path, backend):
     from dashboard.aggregate import build_grid_group, cell_size, imported_layer
 
     import_dataset(write_csv(tmp_path / "a.csv", ACLED_COLUMNS, _rows(40)), format="acled", name="big")
@@ -145,7 +153,7 @@ def test_cell_size_is_a_round_number_giving_about_sixty_cells():
 # ----------------------------------------------------------------------------- export --imports
 
 
-def test_export_command_line_includes_named_imported_datasets(tmp_path, imports_dir, capsys):
+def test_export_command_line_includes_named_imported_datasets(tmp_path, backend, capsys):
     from dashboard.export import main
 
     import_dataset(write_csv(tmp_path / "a.csv", ACLED_COLUMNS, _rows(12)), format="acled", name="acled_x")
@@ -161,7 +169,7 @@ def test_export_command_line_includes_named_imported_datasets(tmp_path, imports_
     assert not (tmp_path / "x.csv").exists()
 
 
-def test_png_export_draws_a_large_imported_layer_as_grid_cells_and_says_so(tmp_path, imports_dir, monkeypatch):
+def test_png_export_draws_a_large_imported_layer_as_grid_cells_and_says_so(tmp_path, backend, monkeypatch):
     import dashboard.aggregate
     from dashboard.aggregate import imported_layer
     from dashboard.export import build_snapshot_figure, main
@@ -178,3 +186,25 @@ def test_png_export_draws_a_large_imported_layer_as_grid_cells_and_says_so(tmp_p
     assert len(cells) == 1 and len(cells[0].get_paths()) == len(layer.cells)
     note = [t.get_text() for t in fig.texts if t.get_gid() == "snapshot-grid-note"]
     assert note == [f"dense: 30 events shown as counts per {layer.cell_deg:g}° cell"]
+
+
+
+def test_a_failed_import_leaves_the_dataset_as_it_was(tmp_path, backend, monkeypatch):
+    from dashboard.imports import pipeline
+
+    import_dataset(write_csv(tmp_path / "a.csv", ACLED_COLUMNS, _rows(5)), format="acled", name="kept")
+    before = imported_datasets().features("kept")
+    monkeypatch.setattr(reading, "CHUNK_ROWS", 4)
+    mapper, calls = pipeline._FORMAT_MAPPERS["acled"], []
+
+    def failing_on_the_second_chunk(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return mapper(*args)
+
+    monkeypatch.setitem(pipeline._FORMAT_MAPPERS, "acled", failing_on_the_second_chunk)
+    with pytest.raises(Exception, match="disk full"):
+        import_dataset(write_csv(tmp_path / "b.csv", ACLED_COLUMNS, _rows(9)), format="acled", name="kept")
+    assert imported_datasets().names() == {"kept": 5}
+    assert imported_datasets().features("kept") == before

@@ -26,10 +26,10 @@ def where_clause(state: ViewState, placeholder: str = "?") -> tuple[str, list]:
         parts.append(f"category IN ({', '.join([p] * len(state.categories))})")
         params.extend(state.categories)
     if state.actors:
-        parts.append(f"actors && {p}::varchar[]")
+        parts.append(f"actors && {p}::text[]")
         params.append(list(state.actors))
     if state.articles:
-        parts.append(f"articles && {p}::varchar[]")
+        parts.append(f"articles && {p}::text[]")
         params.append(list(state.articles))
     if state.review:
         parts.append(f"review_status IN ({', '.join([p] * len(state.review))})")
