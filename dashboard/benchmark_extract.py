@@ -1,0 +1,57 @@
+"""Print how long extraction takes for an article of a given length (never asserted in tests).
+
+    python -m dashboard.benchmark_extract [--words 5000] [--repeat 5]
+
+The article is the five seed articles joined and cut (or repeated) to the word count, so
+it has the density of dates and places of real reporting. Figures:
+  gazetteer load s   reading places.geojson and gazetteer_places.csv once (cached afterwards)
+  extraction s       best of --repeat runs of extract_candidates on the article
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import date
+
+from dashboard.events import ROOT
+from dashboard.extract import extract_candidates
+from dashboard.gazetteer import _load, load_gazetteer
+
+
+def article_of(words: int) -> str:
+    """Seed paragraphs, in order and repeated as needed, up to ``words`` words."""
+    paragraphs = [p for path in sorted((ROOT / "seeds").glob("*.txt"))
+                  for p in path.read_text(encoding="utf-8").split("\n") if p.strip()]
+    out, count, index = [], 0, 0
+    while count < words:
+        paragraph = paragraphs[index % len(paragraphs)]
+        out.append(paragraph)
+        count += len(paragraph.split())
+        index += 1
+    return "\n\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard.benchmark_extract", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--words", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    text = article_of(args.words)
+    _load.cache_clear()
+    started = time.perf_counter()
+    gazetteer = load_gazetteer()
+    loaded = time.perf_counter() - started
+    best, found = float("inf"), 0
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        found = len(extract_candidates(text, date(2021, 9, 7), gazetteer))
+        best = min(best, time.perf_counter() - started)
+    print(f"article: {len(text.split()):,} words, {len(text):,} characters; gazetteer: {len(gazetteer):,} places")
+    print(f"gazetteer load s  {loaded:.3f}")
+    print(f"extraction s      {best:.3f}  ({found} candidates, best of {args.repeat})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
