@@ -22,9 +22,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def _sentences_by_paragraph(text: str):
     for number, paragraph in enumerate(re.finditer(r"[^\n]+", text)):
         start = paragraph.start()
-        for boundary in _BOUNDARY.finditer(paragraph.group()):
-            before = paragraph.group()[: boundary.start()]
-            last_word = re.search(r"([\w.]+)$", before[-40:])
+        line = paragraph.group()
+        for boundary in _BOUNDARY.finditer(line):
+            last_word = re.search(r"([\w.]+)$", line[max(0, boundary.start() - 40):boundary.start()])
             word = last_word.group(1).casefold() if last_word else ""
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue

@@ -345,7 +345,7 @@ _RULES = [
     # First, so "days before the September 11 attacks" is not read as 11 September.
     (rf"(?:(?i:just|only|within)\s+)?(?:(?P<count>(?i:a|one|two|three|four|five|six|seven|ten)|\d+)\s+)?"
      rf"(?P<unit>(?i:days?|weeks?))\s+(?P<direction>after|before)\s+{_ANCHOR}", anchored),
-    (rf"(?:(?i:from|between)\s+)?{_MONTH}\s+{_DAY}{_DASH}(?:(?i:through)\s+)?"
+    (rf"\b(?:(?i:from|between)\s+)?{_MONTH}\s+{_DAY}{_DASH}(?:(?i:through)\s+)?"
      rf"{_MONTH.replace('?P<month>', '?P<month2>')}\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?(?!\d)",
      cross_month_range),
     (rf"{_WEEKDAY_PREFIX}{_MONTH}\s+{_DAY}\s*(?:-|–)\s*(?P<day2>[0-3]?\d),\s+{_YEAR}", day_range_with_year),
@@ -367,7 +367,7 @@ _RULES = [
     (r"(?P<count>\d+|[a-z]+)\s+years\s+ago", years_ago),
     (r"\b(?P<count>\d+|[Aa]|one|two|three|four|five|six|seven|ten)\s+(?P<unit>days?|weeks?|months?)\s+ago\b",
      days_ago),
-    (rf"(?:(?P<which>[Ll]ast|[Tt]his|[Oo]n|[Nn]ext)\s+)?\b{_WEEKDAY}\b", weekday),
+    (rf"\b(?:(?P<which>[Ll]ast|[Tt]his|[Oo]n|[Nn]ext)\s+)?{_WEEKDAY}\b", weekday),
     (r"\b[Yy]esterday\b", yesterday),
     (r"\b[Tt]oday\b(?!['’]s)", today),
     (r"\b[Nn]ext\s+(?P<unit>week|month|year)\b", next_period),

@@ -125,7 +125,6 @@ _LOCATIVE = re.compile(
 )
 _WORD = re.compile(r"[^\W_]+")
 _CAPITAL = re.compile(r" capital\b")
-_LONGEST_NAME_WORDS = 5
 # The region of interest: a name shared by places in several countries goes to these first.
 REGION_OF_INTEREST = ("AFG", "TJK", "UZB", "TKM", "KGZ")
 
@@ -234,6 +233,12 @@ class Gazetteer:
         self._adjectives = {fold(adj): self.by_name[country] for adj, country in ADJECTIVES.items()
                             if country in self.by_name}
         self._capitals = {place.country: place for place in self.places if place.kind == "capital"}
+        # First word of every spelling -> the most words a spelling starting with it has: most
+        # words of an article start no name, and are passed over with one dictionary look-up.
+        self._words_after: dict[str, int] = {}
+        for key in [*self._index, *self._adjectives]:
+            first, *rest = key.split(" ")
+            self._words_after[first] = max(self._words_after.get(first, 0), 1 + len(rest))
 
     def __len__(self) -> int:
         return len(self.places) + len(self.derived)
@@ -266,7 +271,8 @@ class Gazetteer:
         return matches
 
     def _match_at(self, text, folded, words, i, prefer) -> tuple[PlaceMatch | None, int]:
-        for n in range(min(_LONGEST_NAME_WORDS, len(words) - i), 0, -1):
+        longest = self._words_after.get(folded[words[i][0]:words[i][1]], 0)  # most words a name starting here has
+        for n in range(min(longest, len(words) - i), 0, -1):
             span = words[i:i + n]
             if any(not _joins_words(folded[a_end:b_start]) for (_a, a_end), (b_start, _b) in zip(span, span[1:])):
                 continue
