@@ -28,15 +28,16 @@ from dashboard.events import CATEGORIES  # noqa: E402
 from dashboard.filters import (  # noqa: E402
     PLAY_STEPS, ViewState, ViewStateError, date_presets, filter_events, state_from_query, state_to_query, step_window,
 )
-from dashboard.formatting import event_card_html, events_table, markdown_text  # noqa: E402
+from dashboard.formatting import event_card_html, events_table, highlight_row, markdown_text  # noqa: E402
 from dashboard.layers import LAYERS  # noqa: E402
 from dashboard.map_overlays import build_overlays  # noqa: E402
-from dashboard.mapping import build_base_map, build_event_group, build_layer_groups  # noqa: E402
+from dashboard.mapping import build_base_map, build_event_group, build_layer_groups, event_id_from_tooltip  # noqa: E402
 from dashboard.symbology import import_color  # noqa: E402
 from dashboard.review import CANDIDATES_DIR, load_candidates  # noqa: E402
 from dashboard.store import imported_datasets  # noqa: E402
 from dashboard.store.cache import FILES  # noqa: E402
-from dashboard.timeline import timeline_chart  # noqa: E402
+from dashboard.time_controls import ERAS, clip_window, era_bounds, era_for_window  # noqa: E402
+from dashboard.timeline import BRUSH, timeline_chart, window_from_brush  # noqa: E402
 from dashboard.ui_export import render_export_panel  # noqa: E402
 from dashboard.ui_imports import render_import_panel  # noqa: E402
 from dashboard.ui_review import render_ingest_panel, render_review_panel  # noqa: E402
@@ -88,6 +89,8 @@ def _init_from_url(first: date, last: date) -> None:
     end = max(min(state.end or last, last), start)
     st.session_state.window = (start, end)
     st.session_state.start_input, st.session_state.end_input = start, end
+    st.session_state.era = era_for_window(start, end, first, last)
+    st.session_state._span = (first, last)
     for layer_id in LAYERS:
         st.session_state[f"layer_{layer_id}"] = layer_id in state.layers
     st.session_state.categories = [c for c in state.categories if c in CATEGORIES]
@@ -102,8 +105,34 @@ def _init_from_url(first: date, last: date) -> None:
 
 
 def _set_window(start: date, end: date) -> None:
+    """Every way of choosing dates ends here; the era widens when the window leaves it."""
+    first, last = st.session_state._span
+    start, end = clip_window((start, end), (first, last))
     st.session_state.window = (start, end)
     st.session_state.start_input, st.session_state.end_input = start, end
+    low, high = era_bounds(st.session_state.get("era") or "All years", first, last)
+    if not (low <= start and end <= high):
+        st.session_state.era = era_for_window(start, end, first, last)
+
+
+def _on_era() -> None:
+    first, last = st.session_state._span
+    st.session_state.era = st.session_state.era or "All years"
+    _set_window(*era_bounds(st.session_state.era, first, last))
+
+
+def _on_brush() -> None:
+    window = window_from_brush(st.session_state.get("timeline"))
+    if window:
+        _set_window(*window)
+
+
+def _on_map_click() -> None:
+    """A click on an event marker selects it everywhere (card, table, timeline, URL)."""
+    event_id = event_id_from_tooltip((st.session_state.get("map") or {}).get("last_object_clicked_tooltip"))
+    if event_id:
+        st.session_state.selected_event = event_id
+        st.session_state._focus_map = False  # the user is looking at it already
 
 
 def _on_slider() -> None:
@@ -123,7 +152,14 @@ def _sidebar(events, articles, first: date, last: date) -> ViewState:
     columns = sidebar.columns(len(presets))
     for column, (label, window) in zip(columns, presets.items()):
         column.button(label, key=f"preset_{label}", on_click=_set_window, args=window, width="stretch")
-    sidebar.slider("Date range", min_value=first, max_value=last, key="window", on_change=_on_slider, format="YYYY-MM-DD")
+    sidebar.segmented_control("Era", list(ERAS), key="era", on_change=_on_era,
+                              help="Zooms the slider to a period; the date boxes below reach every day")
+    low, high = era_bounds(st.session_state.era or "All years", first, last)
+    if clip_window(st.session_state.window, (low, high)) != tuple(st.session_state.window):
+        st.session_state.era = "All years"
+        low, high = first, last
+    sidebar.slider("Date range", min_value=low, max_value=high, key="window", on_change=_on_slider,
+                   format="D MMM YYYY")
     left, right = sidebar.columns(2)
     left.date_input("From", min_value=first, max_value=last, key="start_input", on_change=_on_date_inputs)
     right.date_input("To", min_value=first, max_value=last, key="end_input", on_change=_on_date_inputs)
@@ -186,6 +222,16 @@ def _on_table_select() -> None:
     rows = st.session_state.event_table["selection"]["rows"]
     if rows:
         st.session_state.selected_event = st.session_state._table_ids[rows[0]]
+        st.session_state._focus_map = True
+
+
+# The map is the hero: compact header, little padding, so it fills most of the first screen.
+PAGE_CSS = """<style>
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 2.8rem; padding-bottom: 1rem;
+  padding-left: 1.2rem; padding-right: 1.2rem; }
+.app-title { font-size: 1.15rem; font-weight: 700; margin: 0; line-height: 1.6; }
+</style>"""
+MAP_HEIGHT = 700
 
 
 def main() -> None:
@@ -210,12 +256,14 @@ def main() -> None:
     st.query_params.from_dict(state_to_query(state))
 
     shown = filter_events(events, state)
-    st.title("Russia, the Taliban and Central Asia")
+    st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    title_column, caption_column = st.columns([2, 3], vertical_alignment="center")
+    title_column.markdown('<p class="app-title">Russia, the Taliban and Central Asia</p>', unsafe_allow_html=True)
     if st.session_state.pop("_url_error", None):
         st.warning("The link had a value that could not be read; showing the default view instead.")
     for error in import_errors:
         st.warning(markdown_text(f"An imported dataset could not be loaded: {error}"))
-    st.caption(f"Showing {len(shown)} of {len(events)} events · {state.start:%d %b %Y} – {state.end:%d %b %Y}")
+    caption_column.caption(f"Showing {len(shown)} of {len(events)} events · {state.start:%d %b %Y} – {state.end:%d %b %Y}")
 
     selected = shown.loc[shown["id"] == state.event].iloc[0] if state.event and (shown["id"] == state.event).any() else None
     groups = build_layer_groups(state.layers)
@@ -227,16 +275,20 @@ def main() -> None:
             groups.append(build_grid_group(layer, import_colors[name]) if layer.aggregated else
                           build_event_group(layer.rows, {}, name=name, color=import_colors[name]))
     groups.append(build_overlays(shown, state.layers, import_colors))
-    groups.append(build_event_group(shown, articles, selected=state.event))  # last: tests fit the map to it
+    # Last (tests fit the map to it); no popups: a click selects the event and its card shows beside the map.
+    groups.append(build_event_group(shown, articles, selected=state.event, popups=False))
     base = build_base_map(st.session_state.online_tiles)
-    center = (float(selected["lat"]), float(selected["lon"])) if selected is not None else None
-    zoom = (8 if selected["uncertainty_km"] < 50 else 5) if selected is not None else None
-    map_column, card_column = st.columns([3, 1])
+    focus = selected is not None and st.session_state.get("_focus_map", True)
+    center = (float(selected["lat"]), float(selected["lon"])) if focus else None
+    zoom = (8 if selected["uncertainty_km"] < 50 else 5) if focus else None
+    # The card column is (almost) nothing until an event is selected: the map gets the width.
+    map_column, card_column = st.columns([3, 1] if selected is not None else [1, 0.001])
     with map_column:
-        # No rerun on pan or zoom, unless the user asked exports to follow the map's extent.
-        tracked = ["bounds"] if st.session_state.get("track_extent") else []
-        map_state = st_folium(base, key="map", height=620, use_container_width=True, returned_objects=tracked,
-                              feature_group_to_add=groups, center=center, zoom=zoom)
+        # No rerun on pan or zoom: only a click (its tooltip names the event), or the bounds
+        # when the user asked exports to follow the map's extent.
+        tracked = ["last_object_clicked_tooltip"] + (["bounds"] if st.session_state.get("track_extent") else [])
+        map_state = st_folium(base, key="map", height=MAP_HEIGHT, use_container_width=True, returned_objects=tracked,
+                              feature_group_to_add=groups, center=center, zoom=zoom, on_change=_on_map_click)
         if shown_imports:
             st.caption(markdown_text(" · ".join(layer.caption() for layer in shown_imports.values())))
     with card_column:
@@ -246,23 +298,26 @@ def main() -> None:
             if st.button("Clear selection"):
                 st.session_state.selected_event = None
                 st.rerun()
-        else:
-            st.info("Select a row in the table to focus the map on an event and read its sources.")
+    if selected is None:
+        st.caption("Click a marker, or select a row in the table, to read an event's sources. "
+                   "Country badges list the events placed only by country.")
 
     st.subheader("Timeline")
-    st.altair_chart(timeline_chart(shown, state.start), width="stretch")
+    st.caption("Drag across the chart to choose a date window.")
+    st.altair_chart(timeline_chart(shown, state.start, selected["date_start"] if selected is not None else None),
+                    width="stretch", key="timeline", on_select=_on_brush, selection_mode=BRUSH)
 
     st.subheader("Events")
     table = events_table(shown, articles)
     st.session_state._table_ids = table["id"].tolist()
-    st.dataframe(table.drop(columns=["id"]), key="event_table", hide_index=True, width="stretch",
+    st.dataframe(highlight_row(table, state.event), key="event_table", hide_index=True, width="stretch",
                  on_select=_on_table_select, selection_mode="single-row")
 
     export_tab, article_tab, import_tab = st.tabs(["Export this view", "Add an article", "Import a dataset"])
     with export_tab:
         st.checkbox("Follow the map's current extent (the page then updates after each pan or zoom)",
                     key="track_extent")
-        render_export_panel(shown, articles, state, (map_state or {}).get("bounds") if tracked else None)
+        render_export_panel(shown, articles, state, (map_state or {}).get("bounds") if "bounds" in tracked else None)
     with article_tab:
         render_ingest_panel(CANDIDATES_DIR, known_articles=articles)
         for path, collection in candidate_files.items():

@@ -138,3 +138,13 @@ def events_table(events: pd.DataFrame, articles: dict[str, dict]) -> pd.DataFram
         "sources": ordered["sources"].map(cited),
         "status": ordered["review_status"],
     })
+
+
+SELECTED_ROW_STYLE = "background-color: #fff3b0; font-weight: 600"
+
+
+def highlight_row(table: pd.DataFrame, event_id: str | None):
+    """The table without its id column, the selected event's row highlighted (a pandas Styler)."""
+    selected = set(table.index[table["id"] == event_id])
+    shown = table.drop(columns=["id"])
+    return shown.style.apply(lambda row: [SELECTED_ROW_STYLE if row.name in selected else ""] * len(row), axis=1)

@@ -48,7 +48,7 @@ def event_id_from_tooltip(text: str | None) -> str | None:
 _EVENT_JS = JsCode(
     """function(feature, layer) {
         var p = feature.properties;  // folium applies p.style itself
-        layer.bindPopup(p.card, {maxWidth: 380});
+        if (p.card) layer.bindPopup(p.card, {maxWidth: 380});  // the app shows the card beside the map instead
         layer.bindTooltip(p.tip);
     }"""
 )
@@ -272,8 +272,12 @@ def build_event_group(
     name: str = "Events",
     color: str | None = None,
     selected: str | None = None,
+    popups: bool = True,
 ) -> folium.FeatureGroup:
     """Events as one clustered GeoJSON layer (colour by category unless ``color`` is fixed).
+
+    ``popups=False`` leaves the card out (the app shows it beside the map when a click selects
+    the event, which also keeps the payload small).
 
     Many events at one place stay reachable: the cluster spiderfies them on click. Events
     placed only at country level are not points: they are counted on one badge per country.
@@ -293,7 +297,8 @@ def build_event_group(
         row_color = color or category_color(row.category)
         props = row._asdict()
         distance = props.get("distance_to_border_km")
-        card = event_card_html(props, articles, None if distance is None or pd.isna(distance) else distance)
+        card = event_card_html(props, articles, None if distance is None or pd.isna(distance) else distance) if (
+            popups) else ""
         features.append({
             "type": "Feature",
             "id": row.id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import altair as alt
 import pandas as pd
 
@@ -28,19 +30,63 @@ def timeline_counts(events: pd.DataFrame, window_start=None) -> tuple[pd.DataFra
     return counts, unit
 
 
-def timeline_chart(events: pd.DataFrame, window_start=None) -> alt.Chart:
+BRUSH = "brush"  # the name of the interval selection; Streamlit reports it under this key
+
+
+def timeline_chart(events: pd.DataFrame, window_start=None, selected_date=None) -> alt.LayerChart:
+    """Bars per period and category; drag across it to choose a date window (the ``brush``).
+
+    ``selected_date`` (the selected event's start) is marked with a yellow rule, as the map
+    marks the event with a yellow ring.
+    """
     counts, unit = timeline_counts(events, window_start)
     time_format = "%b %Y" if unit == "month" else "%Y"
-    return (
+    brush = alt.selection_interval(name=BRUSH, encodings=["x"])
+    x = alt.X("period:T", title=None, timeUnit="yearmonth" if unit == "month" else "year",
+              axis=alt.Axis(format=time_format))
+    bars = (
         alt.Chart(counts)
         .mark_bar()
         .encode(
-            x=alt.X("period:T", title=None, timeUnit="yearmonth" if unit == "month" else "year",
-                    axis=alt.Axis(format=time_format)),
+            x=x,
             y=alt.Y("sum(events):Q", title="events"),
             color=alt.Color("category:N", scale=alt.Scale(domain=list(CATEGORY_COLORS), range=list(CATEGORY_COLORS.values())),
                             legend=alt.Legend(orient="right", title=None)),
             tooltip=[alt.Tooltip("period:T", format=time_format), "category:N", "events:Q"],
         )
-        .properties(height=220)
+        .add_params(brush)
     )
+    layers = [bars]
+    if selected_date is not None:
+        when = max(pd.Timestamp(selected_date), pd.Timestamp(window_start)) if window_start is not None else (
+            pd.Timestamp(selected_date))
+        mark = pd.DataFrame({"period": [when.to_period("M" if unit == "month" else "Y").start_time],
+                             "label": ["selected event"]})
+        layers.append(alt.Chart(mark).mark_rule(color="#ffd400", size=4).encode(
+            x=alt.X("period:T", timeUnit="yearmonth" if unit == "month" else "year"),
+            tooltip=["label:N"]))
+    return alt.layer(*layers).properties(height=180)
+
+
+def window_from_brush(selection: dict | None) -> tuple[date, date] | None:
+    """The (start, end) days of a brushed interval, from Streamlit's chart selection state.
+
+    Vega-Lite names the brushed field after its time unit ("yearmonth_period"); values are
+    epoch milliseconds or ISO strings. None when nothing is brushed.
+    """
+    brushed = ((selection or {}).get("selection") or {}).get(BRUSH) or {}
+    for values in brushed.values():
+        if isinstance(values, (list, tuple)) and len(values) == 2:
+            days = [_as_day(v) for v in values]
+            if None not in days:
+                return min(days), max(days)
+    return None
+
+
+def _as_day(value) -> date | None:
+    try:
+        if isinstance(value, (int, float)):
+            return pd.Timestamp(value, unit="ms").date()
+        return pd.Timestamp(value).date()
+    except (ValueError, TypeError):
+        return None

@@ -1,0 +1,175 @@
+"""The live map in headless Chromium at 1400×900: judged by element bounding boxes, not counts.
+
+The map is the hero; legend, scale bar and attribution never cover each other or the region
+of interest; no place label sits under a marker or over another label; events outside the
+view are named; a click selects an event everywhere; brushing the timeline sets the window;
+every curated country-level event is counted on a country badge.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from dashboard.data import load_curated_events
+from dashboard.symbology import CLUSTER_COLOR
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+WIDTH, HEIGHT = 1400, 900
+AUG_2021 = "/?start=2021-08-01&end=2021-08-31"
+
+BOXES_JS = """(body, selector) => [...document.querySelectorAll(selector)]
+    .filter(e => getComputedStyle(e).visibility !== 'hidden' && getComputedStyle(e).display !== 'none')
+    .map(e => { const r = e.getBoundingClientRect(); return {x0: r.left, y0: r.top, x1: r.right, y1: r.bottom,
+                                                             text: e.textContent.trim()}; })
+    .filter(b => b.x1 > b.x0 && b.y1 > b.y0)"""
+MARKERS = "path.event-marker, path.layer-base_201, .marker-cluster, .country-badge"
+
+
+def overlap(a, b) -> bool:
+    return a["x0"] < b["x1"] and b["x0"] < a["x1"] and a["y0"] < b["y1"] and b["y0"] < a["y1"]
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+    page = context.new_page()
+    page.app_url = app_url
+    yield page
+    context.close()
+
+
+def open_map(page, query: str = AUG_2021):
+    page.goto(page.app_url + query)
+    page.get_by_text(re.compile(r"^Showing \d+ of")).wait_for(timeout=60_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".country-badge").first.wait_for(timeout=60_000)
+    time.sleep(1.0)  # the label placement runs 150 ms after the last layer change
+    return frame
+
+
+def boxes(frame, selector):
+    return frame.locator("body").evaluate(BOXES_JS, selector)
+
+
+def test_the_map_is_the_hero_and_its_furniture_is_readable(page):
+    frame = open_map(page)
+    box = page.locator(MAP_FRAME).bounding_box()
+    visible = (min(box["x"] + box["width"], WIDTH) - max(box["x"], 0)) * (min(box["y"] + box["height"], HEIGHT) - max(box["y"], 0))
+    assert visible / (WIDTH * HEIGHT) >= 0.55, visible / (WIDTH * HEIGHT)
+    assert box["y"] < 140  # a compact title above it
+
+    legend = frame.locator("details.map-legend")
+    assert legend.evaluate("d => d.open") is False  # collapsed until asked for
+    [legend_box] = boxes(frame, "details.map-legend")
+    for marker in boxes(frame, MARKERS):
+        assert not overlap(legend_box, marker), marker
+    [scale] = boxes(frame, ".leaflet-control-scale")
+    [attribution] = boxes(frame, ".leaflet-control-attribution")
+    assert not overlap(scale, attribution) and not overlap(scale, legend_box) and not overlap(attribution, legend_box)
+    assert attribution["y1"] - attribution["y0"] < 20  # one line; the full credits on hover
+    assert frame.locator(".leaflet-control-scale-line").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 10
+
+
+def test_the_open_legend_lists_only_what_is_drawn(page):
+    frame = open_map(page, AUG_2021 + "&layers=border,panjshir&categories=military_exercise")
+    frame.locator("details.map-legend summary").click()
+    text = frame.locator("details.map-legend").inner_text()
+    assert "military exercise" in text and "diplomacy" not in text
+    assert "Tajik–Afghan border" in text and "Panjshir province" in text
+    assert "201st" not in text and "Kharb-Maydon" not in text
+
+
+def test_no_place_label_under_a_marker_or_over_another_label(page):
+    for query in (AUG_2021, "/"):
+        frame = open_map(page, query)
+        labels = boxes(frame, ".place-label")
+        markers = boxes(frame, MARKERS)
+        assert len(labels) >= 10 and markers
+        names = {label["text"] for label in labels}
+        assert {"Kabul", "Dushanbe"} <= names, names  # important places keep their label, beside the marker
+        for index, label in enumerate(labels):
+            assert not any(overlap(label, m) for m in markers), (query, label)
+            assert not any(overlap(label, other) for other in labels[index + 1:]), (query, label)
+
+
+def test_clusters_are_not_the_stock_green_and_yellow(page):
+    frame = open_map(page, "/")
+    cluster = frame.locator(".marker-cluster div").first
+    cluster.wait_for(timeout=20_000)
+    border = cluster.evaluate("e => getComputedStyle(e).borderTopColor")
+    rgb = tuple(int(CLUSTER_COLOR[i:i + 2], 16) for i in (1, 3, 5))
+    assert border == f"rgb({rgb[0]}, {rgb[1]}, {rgb[2]})"
+
+
+def test_events_outside_the_view_are_named_and_can_be_shown(page):
+    frame = open_map(page)
+    notice = frame.locator(".out-of-view")
+    text = notice.inner_text()
+    match = re.match(r"(\d+) more outside this view: (.+) — show all", text)
+    assert match, text
+    assert "Moscow" in text or "Russia" in text or "Ningxia" in text
+    assert int(match.group(1)) >= 3
+    notice.locator("a.out-of-view-all").click()
+    time.sleep(1.0)
+    assert not notice.is_visible() or "more outside" not in notice.inner_text()
+
+
+def test_country_badges_count_every_curated_country_level_event(page):
+    events, _ = load_curated_events()
+    country = events[events["location_precision"] == "country"]
+    frame = open_map(page, "/")
+    badges = frame.locator(".country-badge").evaluate_all(
+        "els => els.map(e => [e.dataset.country, parseInt(e.dataset.count, 10), e.textContent])")
+    assert {iso: n for iso, n, _ in badges} == country.groupby("country").size().to_dict()
+    assert all(re.fullmatch(r".+ · \d+", text) for _, _, text in badges)
+    frame.locator(".country-badge").first.click()
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5_000)
+    assert "placed only at country level" in popup.inner_text()
+
+
+def test_clicking_a_marker_selects_the_event_everywhere(page):
+    frame = open_map(page)
+    frame.locator("body").evaluate("() => { window.__mounted = 'yes'; }")
+    marker = frame.locator("path.event-marker").first
+    marker.hover()
+    tooltip = frame.locator(".leaflet-tooltip").first.inner_text()
+    marker.click(force=True)
+    deadline = time.monotonic() + 20
+    while "event=" not in page.evaluate("location.href") and time.monotonic() < deadline:
+        time.sleep(0.3)
+    href = page.evaluate("location.href")
+    event_id = re.search(r"event=([^&]+)", href).group(1)
+    events, _ = load_curated_events()
+    title = events.loc[events["id"] == event_id, "title"].iloc[0]
+    assert title.split(" — ")[0][:30] in tooltip or tooltip.startswith(title[:30])
+    page.get_by_text(title, exact=True).first.wait_for(timeout=20_000)  # the card beside the map
+    assert page.get_by_role("button", name="Clear selection").is_visible()
+    assert frame.locator("path.event-selected").count() == 1  # the yellow ring on the map
+    assert frame.locator("body").evaluate("() => window.__mounted") == "yes"  # the map was not remounted
+
+
+def test_brushing_the_timeline_sets_the_window(page):
+    open_map(page, "/?start=2021-01-01&end=2021-12-31")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    time.sleep(1.0)
+    box = chart.bounding_box()
+    y = box["y"] + box["height"] * 0.5
+    page.mouse.move(box["x"] + box["width"] * 0.45, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.55, y, steps=8)
+    page.mouse.up()
+    deadline = time.monotonic() + 20
+    caption = ""
+    while time.monotonic() < deadline:
+        caption = page.get_by_text(re.compile(r"^Showing \d+ of")).inner_text()
+        if "01 Jan 2021 – 31 Dec 2021" not in caption:
+            break
+        time.sleep(0.3)
+    start, end = re.search(r"· (\d\d \w\w\w \d{4}) – (\d\d \w\w\w \d{4})", caption).groups()
+    assert (start, end) != ("01 Jan 2021", "31 Dec 2021"), caption
+    assert start.endswith("2021") and end.endswith("2021")
