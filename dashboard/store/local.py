@@ -20,7 +20,7 @@ import pandas as pd
 from dashboard.filters import ViewState
 from dashboard.store.cache import FILES
 from dashboard.store.datasets import DatasetWriter, rows_to_frame, write_dataset
-from dashboard.store.sql import where_clause
+from dashboard.store.sql import corroboration_sql, where_clause
 
 log = logging.getLogger(__name__)
 MIGRATED_SUFFIX = ".geojson.migrated"
@@ -101,6 +101,20 @@ class LocalDatasets:
         row = self._query(f"SELECT min(lon), min(lat), max(lon), max(lat) FROM {self._source(name)} WHERE {where}",
                           params)[0]
         return None if row[0] is None else tuple(float(v) for v in row)
+
+    def corroborating_rows(self, name: str, probes: pd.DataFrame) -> pd.DataFrame:
+        """The dataset's rows that corroborate each event in ``probes`` (one spatial-temporal join in DuckDB).
+
+        ``probes`` comes from :func:`dashboard.corroboration.probes`; the result has the columns
+        ``event_id, id, distance_km, days_apart``, one row per match.
+        """
+        sql, params = corroboration_sql(self._source(name), "probes")
+        cursor = self._connection.cursor()
+        try:
+            cursor.register("probes", probes)
+            return cursor.execute(sql, params).df()
+        finally:
+            cursor.close()
 
     # --- internals -------------------------------------------------------------------------
 

@@ -1,0 +1,162 @@
+"""Corroboration: imported rows that plausibly record an article's event, matched by one join in the store."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from pyproj import Geod
+
+from dashboard import corroboration
+from dashboard.corroboration import (
+    DAYS_WINDOW,
+    DISTANCE_KM,
+    MAX_EVENT_UNCERTAINTY_KM,
+    MAX_RANGE_DAYS,
+    NEVER_CORROBORATING_PRECISIONS,
+    corroborate,
+    why_not_compared,
+)
+from dashboard.filters import ViewState
+from dashboard.imports import import_dataset
+from dashboard.store import imported_datasets
+from test_imports import write_csv
+
+KABUL = (69.17233, 34.52813)
+MOSCOW = (37.61781, 55.75204)
+GEOD = Geod(ellps="WGS84")
+UCDP_COLUMNS = ["id", "date_start", "date_end", "latitude", "longitude", "where_prec", "where_coordinates",
+                "side_a", "side_b", "best", "source_article", "country", "type_of_violence"]
+
+
+@pytest.fixture
+def imports_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "imports"
+    monkeypatch.setenv("DASHBOARD_IMPORTS_DIR", str(folder))
+    monkeypatch.delenv("DASHBOARD_DATABASE_URL", raising=False)
+    return folder
+
+
+def away(km: float, bearing: float = 90.0, origin=KABUL) -> tuple[float, float]:
+    """The point ``km`` from ``origin`` along ``bearing`` (degrees), on the WGS84 ellipsoid."""
+    lon, lat, _ = GEOD.fwd(origin[0], origin[1], bearing, km * 1000)
+    return round(lon, 6), round(lat, 6)
+
+
+def row(row_id: str, start: str, point=KABUL, end: str | None = None, where_prec: str = "1") -> list[str]:
+    return [row_id, start, end or start, str(point[1]), str(point[0]), where_prec, "Kabul city",
+            "Government of Afghanistan", "Taleban", "4", f"Pajhwok,{start},report {row_id}", "Afghanistan", "1"]
+
+
+def event(event_id: str, start: str, end: str | None = None, *, date_precision: str = "day",
+          location_precision: str = "city", uncertainty_km: float = 10.0, point=KABUL) -> dict:
+    return {"id": event_id, "date_start": pd.Timestamp(start), "date_end": pd.Timestamp(end or start),
+            "date_precision": date_precision, "location_precision": location_precision,
+            "uncertainty_km": uncertainty_km, "lon": point[0], "lat": point[1]}
+
+
+def imported(tmp_path, rows: list[list[str]], name: str = "ged"):
+    import_dataset(write_csv(tmp_path / f"{name}.csv", UCDP_COLUMNS, rows), format="ucdp", name=name)
+    return imported_datasets()
+
+
+def matches(store, events: list[dict], names=("ged",)) -> dict[str, list[tuple]]:
+    result = corroborate(store, names, pd.DataFrame(events))
+    return {event_id: [(m["id"], m["distance_km"], m["days_apart"]) for m in items]
+            for event_id, items in result.by_event.items()}
+
+
+def test_a_row_5_km_away_on_the_same_day_corroborates_and_far_late_or_country_rows_do_not(tmp_path, imports_dir):
+    store = imported(tmp_path, [
+        row("near", "2021-08-26", away(5)),
+        row("far", "2021-08-26", away(300)),
+        row("late", "2021-09-05", away(5)),
+        row("country", "2021-08-26", KABUL, where_prec="6"),  # UCDP: only the country is known
+    ])
+    result = corroborate(store, ["ged"], pd.DataFrame([event("airport", "2021-08-26")]))
+    assert result.by_event == {"airport": [{"dataset": "ged", "id": "ged:near", "distance_km": 5.0, "days_apart": 0}]}
+    assert result.by_row == {"ged:near": [{"event": "airport", "distance_km": 5.0, "days_apart": 0}]}
+
+
+def test_a_country_level_event_is_never_corroborated(tmp_path, imports_dir):
+    store = imported(tmp_path, [row("same", "2021-08-26", KABUL), row("near", "2021-08-26", away(5))])
+    country = event("afg", "2021-08-26", location_precision="country", uncertainty_km=500.0)
+    assert matches(store, [country]) == {}
+    assert why_not_compared(country) == "it is located only to the country"
+
+
+def test_days_window(tmp_path, imports_dir):
+    assert DAYS_WINDOW == 3
+    store = imported(tmp_path, [row("before3", "2021-08-20"), row("after3", "2021-08-29"),
+                                row("before4", "2021-08-19"), row("after4", "2021-08-30")])
+    found = matches(store, [event("range", "2021-08-23", "2021-08-26", date_precision="range")])
+    assert found == {"range": [("ged:after3", 0.0, 3), ("ged:before3", 0.0, 3)]}
+
+
+def test_distance_is_the_fixed_radius_plus_the_events_uncertainty(tmp_path, imports_dir):
+    assert DISTANCE_KM == 50.0
+    store = imported(tmp_path, [row("in", "2021-08-26", away(DISTANCE_KM + 10 - 1, 0)),
+                                row("out", "2021-08-26", away(DISTANCE_KM + 10 + 1, 180)),
+                                row("in_for_wider", "2021-08-26", away(DISTANCE_KM + 30, 270))])
+    found = matches(store, [event("ten", "2021-08-26", uncertainty_km=10.0),
+                            event("thirty", "2021-08-26", uncertainty_km=30.5)])
+    assert [m[0] for m in found["ten"]] == ["ged:in"]
+    assert found["ten"][0][1] == pytest.approx(59.0, abs=0.5)  # the great-circle distance, in km
+    assert sorted(m[0] for m in found["thirty"]) == ["ged:in", "ged:in_for_wider", "ged:out"]
+
+
+def test_events_located_more_coarsely_than_the_limit_are_not_compared(tmp_path, imports_dir):
+    assert MAX_EVENT_UNCERTAINTY_KM == 50.0
+    store = imported(tmp_path, [row("near", "2021-08-26", away(5))])
+    at_limit = event("fifty", "2021-08-26", location_precision="province", uncertainty_km=50.0)
+    beyond = event("fifty-one", "2021-08-26", location_precision="province", uncertainty_km=51.0)
+    assert list(matches(store, [at_limit, beyond])) == ["fifty"]
+    assert why_not_compared(at_limit) is None
+    assert why_not_compared(beyond) == "it is located only to ±51 km (more than 50 km)"
+
+
+def test_date_ranges_longer_than_the_limit_are_not_compared_on_either_side(tmp_path, imports_dir):
+    assert MAX_RANGE_DAYS == 31
+    store = imported(tmp_path, [row("31", "2021-08-01", end="2021-08-31"), row("32", "2021-08-01", end="2021-09-01")])
+    span31 = event("span31", "2021-08-10", "2021-09-09", date_precision="range")
+    span32 = event("span32", "2021-08-10", "2021-09-10", date_precision="range")
+    month = event("month", "2021-08-01", "2021-08-31", date_precision="month")
+    assert matches(store, [span31, span32, month]) == {"span31": [("ged:31", 0.0, 0)]}
+    assert why_not_compared(span32) == "its dates span 32 days (more than 31)"
+    assert why_not_compared(month) == "it is dated only to the month"
+
+
+@pytest.mark.parametrize("where_prec, precision", [("6", "country"), ("7", "region")])
+def test_rows_at_country_or_region_precision_never_corroborate(tmp_path, imports_dir, where_prec, precision):
+    assert precision in NEVER_CORROBORATING_PRECISIONS
+    store = imported(tmp_path, [row("coarse", "2021-08-26", KABUL, where_prec=where_prec)])
+    assert store.rows("ged", ViewState())["location_precision"].tolist() == [precision]
+    assert matches(store, [event("airport", "2021-08-26")]) == {}
+
+
+def test_several_datasets_and_events_are_matched_in_one_pass_nearest_first(tmp_path, imports_dir):
+    imported(tmp_path, [row("a1", "2021-08-27", away(20)), row("a2", "2021-08-26", away(30))], name="first")
+    store = imported(tmp_path, [row("b1", "2021-08-26", away(3)), row("m1", "2021-10-20", away(2, origin=MOSCOW))],
+                     name="second")
+    result = corroborate(store, ["first", "second"], pd.DataFrame([
+        event("kabul", "2021-08-26"), event("moscow", "2021-10-20", point=MOSCOW), event("none", "2020-01-01")]))
+    assert [(m["dataset"], m["id"], m["days_apart"]) for m in result.matches("kabul")] == [
+        ("second", "second:b1", 0), ("first", "first:a2", 0), ("first", "first:a1", 1)]
+    assert [m["id"] for m in result.matches("moscow")] == ["second:m1"]
+    assert result.matches("none") == [] and result.corroborated(["kabul", "none"]) == [True, False]
+    assert result.by_row["first:a1"] == [{"event": "kabul", "distance_km": 20.0, "days_apart": 1}]
+
+
+def test_no_dataset_means_no_corroboration_column_and_no_match_means_an_empty_list(tmp_path, imports_dir):
+    events = pd.DataFrame([event("kabul", "2021-08-26"), event("afg", "2021-08-26", location_precision="country",
+                                                               uncertainty_km=500.0)])
+    assert "corroborated_by" not in corroboration.with_corroboration(events, corroborate(None, [], events))
+    store = imported(tmp_path, [row("old", "2020-01-01")])
+    marked = corroboration.with_corroboration(events, corroborate(store, ["ged"], events))
+    assert marked["corroborated_by"].tolist() == [[], []]
+
+
+def test_the_rules_sentence_names_every_threshold():
+    text = corroboration.rules_text()
+    for value in (f"{DAYS_WINDOW} days", f"{DISTANCE_KM:g} km", f"±{MAX_EVENT_UNCERTAINTY_KM:g} km",
+                  f"{MAX_RANGE_DAYS} days", "country or region"):
+        assert value in text
