@@ -160,3 +160,45 @@ def test_the_rules_sentence_names_every_threshold():
     for value in (f"{DAYS_WINDOW} days", f"{DISTANCE_KM:g} km", f"±{MAX_EVENT_UNCERTAINTY_KM:g} km",
                   f"{MAX_RANGE_DAYS} days", "country or region"):
         assert value in text
+
+
+def test_the_join_finds_exactly_what_a_brute_force_check_of_every_pair_finds(tmp_path, imports_dir):
+    """Bucketing by cell and week must not lose a pair at a bucket's edge (random rows and events near Kabul)."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    days = pd.Timestamp("2021-08-01") + pd.to_timedelta(rng.integers(0, 60, 400), unit="D")
+    spans = rng.choice([0, 0, 6, 30, 40], 400)
+    points = [away(float(km), float(bearing)) for km, bearing in zip(rng.uniform(0, 150, 400), rng.uniform(0, 360, 400))]
+    rows = [row(str(i), f"{day:%Y-%m-%d}", point, end=f"{day + pd.Timedelta(days=int(span)):%Y-%m-%d}",
+                where_prec=str(rng.choice(["1", "2", "3", "6"])))
+            for i, (day, span, point) in enumerate(zip(days, spans, points))]
+    store = imported(tmp_path, rows)
+    events = [event(f"e{i}", f"{day:%Y-%m-%d}", f"{day + pd.Timedelta(days=int(span)):%Y-%m-%d}",
+                    date_precision="range" if span else "day", uncertainty_km=float(u),
+                    point=away(float(km), float(bearing)))
+              for i, (day, span, u, km, bearing) in enumerate(zip(
+                  pd.Timestamp("2021-08-01") + pd.to_timedelta(rng.integers(0, 60, 40), unit="D"),
+                  rng.choice([0, 3, 20], 40), rng.choice([2.0, 10.0, 50.0], 40), rng.uniform(0, 100, 40),
+                  rng.uniform(0, 360, 40)))]
+    stored_rows = store.rows("ged", ViewState())
+    expected = set()
+    for e in events:
+        for r in stored_rows.itertuples():
+            if r.location_precision in NEVER_CORROBORATING_PRECISIONS or (r.date_end - r.date_start).days >= MAX_RANGE_DAYS:
+                continue
+            gap = max(0, (r.date_start - e["date_end"]).days, (e["date_start"] - r.date_end).days)
+            if gap <= DAYS_WINDOW and haversine_km(e["lon"], e["lat"], r.lon, r.lat) <= DISTANCE_KM + e["uncertainty_km"]:
+                expected.add((e["id"], r.id))
+    found = {(event_id, m["id"]) for event_id, items in corroborate(store, ["ged"], pd.DataFrame(events)).by_event.items()
+             for m in items}
+    assert len(expected) > 50 and found == expected
+
+
+def haversine_km(lon1, lat1, lon2, lat2) -> float:
+    import math
+
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((phi2 - phi1) / 2) ** 2
+         + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * corroboration.EARTH_RADIUS_KM * math.asin(math.sqrt(a))
