@@ -188,8 +188,12 @@ def extract_candidates(
         if place is None:
             continue
         earlier = _earlier_in_paragraph(reading, readings, lambda r: r.dates)
+        previous = readings[reading.number - 1] if reading.number else None
         if earlier is not None:
             mention = _carried(earlier.dates[-1], "date carried over from earlier in the paragraph")
+        elif (previous is not None and previous.dates and previous.category == reading.category
+              and previous.paragraph == reading.paragraph - 1):
+            mention = _carried(previous.dates[-1], "date of the sentence before, about the same happening")
         elif present is not None and _in_present_tense(reading.text):
             mention = present
         elif dateline is not None and reading.paragraph == first_paragraph and published_until in (None, published):

@@ -17,6 +17,7 @@ sentence names no other place, because it describes people far more often than p
 
 from __future__ import annotations
 
+import calendar
 import csv
 import itertools
 import json
@@ -148,7 +149,8 @@ _PERSON_TITLE = re.compile(
 )
 # Words after a name that keep it a place ("Kunduz Province", "Herat Airport").
 _PLACE_WORDS = frozenset("province region district valley river airport city base gorge pass mountains dam "
-                         "bridge oblast airfield border crossing".split())
+                         "bridge oblast airfield border crossing governor police mosque hospital university "
+                         "prison market gate square residents airbase checkpoint".split())
 
 
 def _is_locative(text: str, start: int) -> bool:
@@ -161,9 +163,14 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+# The Persian connector is written -i-, -e- or -y- ("Mazar-i-Sharif", "Mazar-e Sharif", "Pul-i-Khumri"):
+# one key for all.
+_CONNECTORS = {"i": "e", "y": "e"}
+
+
 def name_key(spelling: str) -> str:
-    """The lookup key of a spelling: folded words joined by one space ('Mazar-i-Sharif' -> 'mazar i sharif')."""
-    return " ".join(_WORD.findall(fold(spelling)))
+    """The lookup key of a spelling: folded words joined by one space ('Mazar-i-Sharif' -> 'mazar e sharif')."""
+    return " ".join(_CONNECTORS.get(word, word) for word in _WORD.findall(fold(spelling)))
 
 
 def spelling_variants(name: str) -> set[str]:
@@ -277,7 +284,7 @@ class Gazetteer:
             if any(not _joins_words(folded[a_end:b_start]) for (_a, a_end), (b_start, _b) in zip(span, span[1:])):
                 continue
             start, end = span[0][0], span[-1][1]
-            key = " ".join(folded[a:b] for a, b in span)
+            key = " ".join(_CONNECTORS.get(folded[a:b], folded[a:b]) for a, b in span)
             if _COMPOUND.match(text, end):
                 continue  # "Moscow-led", "Afghan-made": describes something else, not a place
             if n == 1 and key in self._adjectives:
@@ -365,8 +372,13 @@ def _reads_as_place(text: str, start: int, end: int) -> bool:
 
 
 # Capitalized words that may stand next to a place name without making it a person's.
-_NOT_NAMES = frozenset("the in at near from to on and of northern southern eastern western central "
-                       "north south east west upper lower greater".split())
+_NOT_NAMES = frozenset(
+    "the in at near from to on and of northern southern eastern western central north south east west upper "
+    "lower greater after as when while since before until once if then but so with without by for across into "
+    "outside inside through like unlike including both around toward towards between within against over under "
+    "beyond also only even where both neighbouring neighboring nearby besieged embattled".split()
+    + [name.casefold() for name in calendar.month_name[1:] + list(calendar.day_name)]
+)
 
 
 def _fold_same_length(text: str) -> str:

@@ -362,3 +362,9 @@ def test_an_adjective_says_who_not_where(gazetteer):
     [flight] = extract_candidates(text, PUBLISHED, gazetteer)
     assert (flight.place.place.name, flight.place.adjective) == ("Tajikistan", False)
     assert flight.place_note.startswith("no place in the sentence")
+
+
+def test_a_date_from_the_sentence_before_in_a_one_sentence_paragraph(gazetteer):
+    text = "Taliban fighters captured Kunduz on Aug. 8, 2021.\n\nThe fighters also captured Taloqan.\n"
+    found = {c.place.place.name: c.date for c in extract_candidates(text, PUBLISHED, gazetteer)}
+    assert found["Taloqan"].date_start == date(2021, 8, 8) and "the sentence before" in found["Taloqan"].note

@@ -84,3 +84,14 @@ def test_shared_names_prefer_the_article_then_the_region_then_size():
     gazetteer = Gazetteer([], [(far, []), (near, [])])
     assert gazetteer.find("Troops reached Langar.")[0].place == near  # the region of interest counts 100 times
     assert gazetteer.find("Troops reached Langar.", prefer={"PAK"})[0].place == far  # the article is about Pakistan
+
+
+@pytest.mark.parametrize(("written", "place"), [("Pul-i-Khumri", "Pul-e Khumri"), ("Sar-i-Pul", "Sar-e Pul"),
+                                                ("Mazar-e-Sharif", "Mazar-i-Sharif")])
+def test_the_persian_connector_may_be_i_e_or_y(gazetteer, written, place):
+    assert [m.place.name for m in gazetteer.find(f"Fighting in {written} went on.")] == [place]
+
+
+@pytest.mark.parametrize("sentence", ["After Taloqan fell, fighters moved on.", "On Sunday Taloqan fell."])
+def test_a_sentence_opening_word_does_not_make_a_town_a_person(gazetteer, sentence):
+    assert [m.place.name for m in gazetteer.find(sentence)] == ["Taloqan"]
