@@ -143,7 +143,8 @@ def extract_candidates(
             previous_date = dates[-1]
         readings.append(_Reading(number, sentence.paragraph, words, dates, places, guess_category(words)))
     first_paragraph = readings[0].paragraph if readings else -1
-    main_country = _main_country(readings)
+    # A wire report has its dateline for context; an analysis piece, the country it is about.
+    main_country = _main_country(readings) if dateline is None else None
     candidates: list[Candidate] = []
     used_as_place: set[int] = set()
     for reading in readings:
@@ -281,6 +282,7 @@ def _in_present_tense(sentence: str) -> bool:
     return bool(_PRESENT.search(sentence))
 
 
+_DESCRIBES = re.compile(r"\b(?:of|from|north|south|east|west)\s+(?:the\s+)?$", re.IGNORECASE)
 _LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)$")
 
 
@@ -292,6 +294,12 @@ def _listed_with(place: PlaceMatch, reading: _Reading) -> list[PlaceMatch]:
     named = [m for m in reading.places if not m.adjective and m.place.location_precision not in _COARSE]
     if place not in named:
         return [place]
+    if reading.category in ("territorial_control", "attack"):
+        # "took Sheberghan, the capital of Jowzjan province, and Sar-e Pul": every town the
+        # sentence places the happening in, but not one that only describes another ("capital of").
+        others = [m for m in named if m.place.location_precision in ("city", "site") and m.place.name != place.place.name
+                  and not _DESCRIBES.search(reading.text[max(0, m.start - 25):m.start])]
+        return [place] + list({m.place.name: m for m in others}.values())
     index = named.index(place)
     low = high = index
     while low > 0 and _LIST_SEPARATOR.fullmatch(reading.text[named[low - 1].end:named[low].start]):

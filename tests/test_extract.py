@@ -368,3 +368,9 @@ def test_a_date_from_the_sentence_before_in_a_one_sentence_paragraph(gazetteer):
     text = "Taliban fighters captured Kunduz on Aug. 8, 2021.\n\nThe fighters also captured Taloqan.\n"
     found = {c.place.place.name: c.date for c in extract_candidates(text, PUBLISHED, gazetteer)}
     assert found["Taloqan"].date_start == date(2021, 8, 8) and "the sentence before" in found["Taloqan"].note
+
+
+def test_every_town_taken_in_one_sentence(gazetteer):
+    text = "On Sunday the Taliban captured Sheberghan, the capital of Jowzjan province, and then Taloqan."
+    found = [c.place.place.name for c in extract_candidates(text, PUBLISHED, gazetteer)]
+    assert found == ["Shibirghan", "Taloqan"]  # the province only says where Sheberghan is
