@@ -5,9 +5,12 @@
 
 ``--published`` takes a day (YYYY-MM-DD) or, when only the month is known, a month
 (YYYY-MM); relative dates are then given the span they could cover. Candidates are written
-as an events FeatureCollection, every event ``review_status: "unreviewed"``. For an article
-that seeds/articles.json does not know yet, its metadata record travels in the file as the
-foreign member ``"article"``, so accepting an event can register the article.
+as an events FeatureCollection, every event ``review_status: "unreviewed"``. An article's id
+comes from its text, never its file name: a text already stored next to seeds/articles.json is
+that article, any other text gets ``article_<hash of its words>``. For an article the registry
+does not know yet, its record and its text travel in the file as the foreign members
+``"article"`` and ``"article_text"``, so accept can check every quote against the text and
+then register and store both.
 
 Text must be UTF-8. We do not guess other encodings: every quote must be the article's
 exact words, and a wrong guess would put garbled quotes on the map. Instead the error
@@ -17,6 +20,7 @@ names the encoding charset-normalizer detects, so the analyst can re-save the fi
 from __future__ import annotations
 
 import calendar
+import hashlib
 import json
 import re
 import sys
@@ -30,6 +34,7 @@ from dashboard.extract import candidate_feature, extract_candidates, find_dates,
 from dashboard.files import write_atomically
 from dashboard.gazetteer import Gazetteer, load_gazetteer
 from dashboard.inputs import read_limited
+from dashboard.validate import normalize_whitespace, stored_article_text
 
 MAX_ARTICLE_BYTES = 2_000_000
 
@@ -48,6 +53,36 @@ def article_id_from_filename(filename: str) -> str:
     stem = stem.rsplit(".", 1)[0] if "." in stem.lstrip(".") else stem
     slug = re.sub(r"[^a-z0-9_-]+", "-", stem.casefold()).strip("-_")[:80].strip("-_")
     return slug or "article"
+
+
+def article_id_for_text(text: str) -> str:
+    """An uploaded article's id, made from its words (whitespace runs collapsed), never its file name.
+
+    The same text uploaded twice, under any name or with other line breaks, is the same
+    article; a different text never takes an existing article's id (and its quotes).
+    """
+    digest = hashlib.sha256(normalize_whitespace(text).encode("utf-8")).hexdigest()[:16]
+    return f"article_{digest}"
+
+
+def file_title(filename: str) -> str:
+    """A title for people when none is given: the uploaded file's name, without folders or extension."""
+    name = re.split(r"[\\/]", filename)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    return stem.strip() or "untitled article"
+
+
+def _article_id(text: str, known_articles: dict[str, dict], articles_dir: Path) -> str:
+    """The id of a registered article with this very text, else the id made from the text."""
+    wanted = normalize_whitespace(text)
+    for article_id in known_articles:
+        stored = stored_article_text(article_id, articles_dir)
+        if stored is not None and normalize_whitespace(stored) == wanted:
+            return article_id
+    article_id = article_id_for_text(text)
+    if article_id in known_articles:
+        raise IngestError(f"article id {article_id} is registered with a different text; the upload is not that article")
+    return article_id
 
 
 def decode_article(data: bytes, filename: str = "article") -> str:
@@ -158,6 +193,7 @@ def ingest_text(
         collection["article"] = article_record(
             article_id, first.isoformat(), title=title, outlet=outlet, url=url, precision=precision
         )
+        collection["article_text"] = text  # accept checks every quote against it, then stores it
     try:
         validate_feature_collection(collection, source_name=article_id)
     except EventValidationError as error:  # a bug in extraction, not bad input: say so plainly
@@ -178,11 +214,26 @@ def _why_nothing_found(text: str, published: date, gazetteer: Gazetteer) -> str:
     return "dates and known places never appear in the same sentence"
 
 
-def ingest_bytes(data: bytes, filename: str, published: str, **options) -> dict:
-    """The upload path: decode, derive the article id from the file name, extract."""
+def ingest_bytes(data: bytes, filename: str, published: str, *, articles_dir: Path | None = None,
+                 **options) -> dict:
+    """The upload path: decode, find the article by its text (never by its file name), extract.
+
+    A text already stored in ``articles_dir`` (default: next to seeds/articles.json) is that
+    article; any other text is a new article whose id is made from its words. Without a
+    ``title`` the file's name is the title shown to people.
+    """
     parse_published(published, today=options.get("today"))  # a bad date fails before the file is read
     text = decode_article(data, filename)
-    return ingest_text(text, article_id=article_id_from_filename(filename), published=published, **options)
+    if options.get("known_articles") is None:
+        options["known_articles"] = load_articles(ARTICLES_PATH)
+    article_id = _article_id(text, options["known_articles"], Path(articles_dir or ARTICLES_PATH.parent))
+    options["title"] = options.get("title") or file_title(filename)
+    return ingest_text(text, article_id=article_id, published=published, **options)
+
+
+def article_id_of(collection: dict) -> str:
+    """The article a candidates collection comes from (its file is named after it)."""
+    return collection["features"][0]["properties"]["sources"][0]["article"]
 
 
 def write_candidates(collection: dict, path: Path, *, overwrite: bool = False) -> Path:

@@ -14,6 +14,11 @@ the events that cite it. If anything fails, every file stays byte-for-byte as it
 Files are rewritten in the byte layout they already have (detected by re-serialising them
 and comparing bytes), so existing features and records keep their exact text.
 
+Accept re-checks every quote verbatim against the stored text of its article (the check of
+``python -m dashboard.validate``) and refuses the whole batch otherwise: an upload cannot put
+words in a registered article's mouth. A new article's text, carried in the candidates file,
+is stored beside seeds/articles.json as ``<id>.txt`` in the same step as its record.
+
 An analyst's accept means "I read the quote; the date, place and category are right", so
 accepted events are stored with ``review_status: "reviewed"``. They keep their quote and
 date_note; the extractor's working notes (``extraction``) are dropped. Accepted and
@@ -25,15 +30,18 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from dashboard.events import ARTICLES_PATH, EVENTS_PATH, ROOT, EventValidationError, read_events_file
 from dashboard.files import temporary_copy, write_atomically
+from dashboard.validate import find_quote_problems, stored_article_text
 
 CANDIDATES_DIR = ROOT / "geodata" / "candidates"
 ACCEPTED_STATUS = "reviewed"
+ARTICLE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")  # a new article's id names its text file
 
 
 class ReviewError(ValueError):
@@ -144,8 +152,12 @@ def accept_events(
     land in date order; existing features keep their exact bytes). Without a source file,
     the events are appended to events.geojson itself.
 
-    The accepted candidates leave the candidates file. Raises ReviewError (and changes
-    nothing) if an id is unknown or the resulting events would not validate.
+    Every quote of the chosen candidates is checked verbatim against the stored text of its
+    article (``find_quote_problems``, as ``python -m dashboard.validate`` does); a new
+    article's text comes from the candidates file and is stored as ``<id>.txt`` beside the
+    article registry, with its record. The accepted candidates leave the candidates file.
+    Raises ReviewError (and changes nothing) if an id is unknown, a quote is not in its
+    article's text, or the resulting events would not validate.
     """
     candidates_path, events_path, articles_path = Path(candidates_path), Path(events_path), Path(articles_path)
     candidates = load_candidates(candidates_path)
@@ -161,9 +173,25 @@ def accept_events(
     article_ids = {record.get("id") for record in articles if isinstance(record, dict)}
     record = candidates.get("article")
     cited = {s.get("article") for f in accepted for s in f["properties"].get("sources") or []}
+    new_texts: dict[str, str] = {}
     if isinstance(record, dict) and record.get("id") in cited and record.get("id") not in article_ids:
+        text_path, text = _new_article_text(candidates, record["id"], candidates_path, articles_path.parent)
+        new_texts[record["id"]] = text
+        if text_path is not None:
+            new_files[text_path] = text
+        record = {**record, "file": f"{record['id']}.txt"}
         new_files[articles_path] = _layout_of(articles_text, articles, articles_path)([*articles, record])
         article_ids.add(record["id"])
+    unknown = sorted(article for article in cited if article and article not in article_ids)
+    if unknown:
+        raise ReviewError(f"{candidates_path}: sources.article: unknown article {unknown[0]!r}; nothing was accepted")
+    # The same check as python -m dashboard.validate: every quote, verbatim, in its article's stored text.
+    problems = find_quote_problems({"features": accepted}, articles_path.parent, source_name=str(candidates_path),
+                                   texts=new_texts)
+    if problems:
+        more = len(problems) - 1
+        raise ReviewError(problems[0] + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+                          + "; nothing was accepted")
 
     events_text, events = _read_json(events_path, "events file")
     source_path = events_path.with_name("events_source.json")
@@ -176,6 +204,22 @@ def accept_events(
     _commit(new_files, validate=lambda temporaries: _validate(temporaries[events_path], events_path, article_ids))
     _remove_candidates(candidates_path, candidates, {f["properties"]["id"] for f in chosen})
     return [f["properties"]["id"] for f in chosen]
+
+
+def _new_article_text(candidates: dict, article_id: object, candidates_path: Path,
+                      articles_dir: Path) -> tuple[Path | None, str]:
+    """A new article's text from its candidates file, and where to store it (None: already stored)."""
+    if not isinstance(article_id, str) or not ARTICLE_ID.fullmatch(article_id):
+        raise ReviewError(f"{candidates_path}: article id {str(article_id)[:80]!r} is not a plain id")
+    text = candidates.get("article_text")
+    if not isinstance(text, str) or not text.strip():
+        raise ReviewError(f"{candidates_path}: no stored text for new article {article_id}, so its quotes "
+                          "cannot be checked; ingest the article again")
+    stored = stored_article_text(article_id, articles_dir)
+    if stored is not None and stored != text:
+        raise ReviewError(f"{articles_dir / (article_id + '.txt')} already holds a different text for article "
+                          f"{article_id}")
+    return (articles_dir / f"{article_id}.txt" if stored is None else None), text
 
 
 def _rebuilt_from_source(source_path: Path, events_path: Path, events_text: str, accepted: list[dict]) -> dict:
@@ -220,7 +264,8 @@ def _commit(new_files: dict[Path, str], validate: Callable[[dict[Path, Path]], N
             temporaries[path] = temporary_copy(path, text)
         validate(temporaries)
         for path in new_files:
-            shutil.copy2(path, path.with_name(path.name + ".bak"))
+            if path.exists():  # a new article's text is a new file
+                shutil.copy2(path, path.with_name(path.name + ".bak"))
         for path in new_files:
             os.replace(temporaries[path], path)
     finally:

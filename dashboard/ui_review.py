@@ -15,7 +15,7 @@ import streamlit as st
 
 from dashboard.events import ARTICLES_PATH, CATEGORIES, EVENTS_PATH
 from dashboard.formatting import format_event_date, markdown_text
-from dashboard.ingest import IngestError, article_id_from_filename, ingest_bytes, summary, write_candidates
+from dashboard.ingest import IngestError, article_id_of, ingest_bytes, summary, write_candidates
 from dashboard.review import ReviewError, accept_events, reject_events
 
 def plain(text: object) -> str:
@@ -57,7 +57,7 @@ def render_ingest_panel(
             upload.getvalue(), upload.name, published_text, title=title or None, outlet=outlet or None,
             url=url or None, known_articles=known_articles, today=today,
         )
-        path = Path(candidates_dir) / f"{article_id_from_filename(upload.name)}.geojson"
+        path = Path(candidates_dir) / f"{article_id_of(collection)}.geojson"  # the id comes from the text
         Path(candidates_dir).mkdir(parents=True, exist_ok=True)
         write_candidates(collection, path, overwrite=replace)
     except IngestError as error:

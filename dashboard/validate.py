@@ -41,14 +41,24 @@ def _label(source_name: str, feature: dict, index: int) -> str:
     return f"{source_name}: event {props.get('id') or f'#{index}'}"
 
 
-def find_quote_problems(collection: dict, articles_dir: Path, *, source_name: str = "events") -> list[str]:
+def stored_article_text(article_id: str, articles_dir: Path) -> str | None:
+    """The stored text of an article (``articles_dir/<id>.txt``), or None when there is none."""
+    path = Path(articles_dir) / f"{article_id}.txt"
+    if Path(article_id).name != article_id or not path.is_file():  # an id is never a path
+        return None
+    return path.read_text(encoding="utf-8")
+
+
+def find_quote_problems(collection: dict, articles_dir: Path, *, source_name: str = "events",
+                        texts: dict[str, str] | None = None) -> list[str]:
     """Problems with the quotes of a FeatureCollection of events; empty when every quote is verbatim.
 
-    A source with an ``article`` id must quote text found in ``articles_dir/<id>.txt``, ignoring
-    differences in whitespace only (curly quotes, dashes and case must match exactly).
+    A source with an ``article`` id must quote text found in ``articles_dir/<id>.txt`` (or in
+    ``texts[id]``, an article about to be stored), ignoring differences in whitespace only
+    (curly quotes, dashes and case must match exactly).
     """
     articles_dir = Path(articles_dir)
-    texts: dict[str, str | None] = {}
+    texts = {article: normalize_whitespace(text) for article, text in (texts or {}).items()}
     problems = []
     for index, feature in enumerate(collection.get("features") or []):
         label = _label(source_name, feature, index)
@@ -58,8 +68,8 @@ def find_quote_problems(collection: dict, articles_dir: Path, *, source_name: st
             if not article:
                 continue
             if article not in texts:
-                path = articles_dir / f"{article}.txt"
-                texts[article] = normalize_whitespace(path.read_text(encoding="utf-8")) if path.is_file() else None
+                stored = stored_article_text(article, articles_dir)
+                texts[article] = normalize_whitespace(stored) if stored is not None else None
             text = texts[article]
             field = f"sources.{number}.quote"
             if text is None:

@@ -229,7 +229,7 @@ def test_geojson_keeps_schema_features_and_maps_others(tmp_path, imports_dir):
     assert report.format == "geojson" and report.rows_read == 5 and report.imported == 2
     assert [(r.row, r.field) for r in report.rejected] == [(3, "geometry"), (4, "geometry"), (5, "date")]
     kept, mapped = stored(imports_dir, "points")
-    assert kept == ours
+    assert kept == {**ours, "id": "points:kept-1", "review_status": "imported", "dataset": "points"}  # never curated
     assert (mapped["id"], mapped["title"], mapped["actors"]) == ("points:7", "Kabul event", ["Taliban", "Russia"])
 
 

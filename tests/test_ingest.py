@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.events import EVENTS_PATH, validate_feature_collection
-from dashboard.ingest import IngestError, article_id_from_filename, ingest_text, main, parse_published
+from dashboard.ingest import IngestError, article_id_for_text, article_id_from_filename, ingest_text, main, parse_published
 from dashboard.ingest_eval import evaluate, events_match, overall
 
 ARTICLE = (
@@ -39,14 +39,16 @@ def test_cli_writes_validated_unreviewed_candidates(tmp_path, capsys):
         ("Moscow", date(2021, 9, 6), "relative"),
     ]
     assert all(e.review_status == "unreviewed" for e in events)
-    assert all(e.sources[0].article == "my-article" and e.sources[0].quote in ARTICLE for e in events)
+    article_id = article_id_for_text(ARTICLE)  # from the text, not the file name my-article.txt
+    assert all(e.sources[0].article == article_id and e.sources[0].quote in ARTICLE for e in events)
+    assert collection["article_text"] == ARTICLE
     assert collection["article"] == {
-        "id": "my-article", "file": None, "title": "Drills", "outlet": "X", "published": "2021-09-07",
+        "id": article_id, "file": None, "title": "Drills", "outlet": "X", "published": "2021-09-07",
         "published_precision": "day", "published_basis": "given by the analyst at ingest",
         "url": "https://example.org/a",
     }
     printed = capsys.readouterr().out
-    assert "3 candidate events from my-article: 1 explicit, 1 relative, 1 inferred" in printed
+    assert f"3 candidate events from {article_id}: 1 explicit, 1 relative, 1 inferred" in printed
 
 
 def test_known_article_is_not_repeated(tmp_path):

@@ -53,7 +53,7 @@ SHOWN_IN = {
     "outlet": {"html", "map", "png", "pdf", "csv"},
     "importvalue": EVENT_TEXT,
     "importcolumn": {"geojson", "csv"},
-    "filename": set(),
+    "filename": {"html", "map", "png", "pdf", "csv"},  # an uploaded file's name is its title when none is given
 }
 ARTICLE_TEXT = "On 5 August 2021 Russian and Tajik troops held drills at the Kharb-Maydon range near Dushanbe."
 TODAY = date(2026, 1, 1)

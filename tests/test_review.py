@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.events import ROOT, read_events_file
-from dashboard.ingest import ingest_text, write_candidates
+from dashboard.ingest import article_id_for_text, ingest_text, write_candidates
 from dashboard.review import ReviewError, accept_events, load_candidates, reject_events
 
 ARTICLE = (
@@ -277,7 +277,9 @@ def test_ingest_panel_writes_candidates(tmp_path):
     app.date_input(key="ingest-published").set_value(date(2021, 9, 7))
     app.button(key="ingest-run").click().run()
     assert not app.exception and not app.error
-    written = tmp_path / "new-article.geojson"
-    assert [p.name for p in tmp_path.iterdir()] == ["new-article.geojson"]
-    assert shown(app.success[0].value).startswith("3 candidate events from new-article")
+    article_id = article_id_for_text(ARTICLE)  # from the text; the file name is only its title
+    written = tmp_path / f"{article_id}.geojson"
+    assert [p.name for p in tmp_path.iterdir()] == [written.name]
+    assert shown(app.success[0].value).startswith(f"3 candidate events from {article_id}")
     assert len(load_candidates(written)["features"]) == 3
+    assert load_candidates(written)["article"]["title"] == "New Article!"

@@ -1,6 +1,7 @@
 """GeoJSON FeatureCollections as imports.
 
-Point features whose properties already follow the event schema are kept as they are;
+Point features whose properties already follow the event schema are kept as they are, except
+that they become imported data: ``review_status: "imported"``, their id prefixed ``NAME:``;
 other point features have their properties turned into CSV-like text and are mapped by
 :func:`dashboard.imports.generic._map_generic`. Non-point or out-of-range features are
 rejected rows, numbered from 1.
@@ -45,7 +46,7 @@ def _import_geojson(data: bytes | Path, label: str, name: str, columns: dict) ->
         lon, lat = feature["geometry"]["coordinates"][:2]
         if _already_events(props):
             kept.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                         "properties": props, "_row": number})
+                         "properties": _as_imported(props, name), "_row": number})
             continue
         to_map.append({**{str(k).strip().lower(): _property_text(k, v) for k, v in props.items()},
                        "_lon": str(lon), "_lat": str(lat), "_row": number})
@@ -57,6 +58,13 @@ def _import_geojson(data: bytes | Path, label: str, name: str, columns: dict) ->
         rejected.extend(problems)
     kept.sort(key=lambda feature: feature["_row"])
     return len(items), kept, rejected
+
+
+def _as_imported(props: dict, name: str) -> dict:
+    """An event-shaped feature as imported data: never "reviewed", never a curated event's id."""
+    own = str(props.get("id"))
+    event_id = own if own.startswith(f"{name}:") else f"{name}:{own}"
+    return {**props, "id": event_id, "review_status": "imported", "dataset": name}
 
 
 def _property_text(key: object, value: object) -> object:
