@@ -6,7 +6,9 @@
 * A team: ``DASHBOARD_DATABASE_URL=postgresql://…`` puts the same data in PostgreSQL with
   PostGIS (:mod:`dashboard.store.postgis`), so several app replicas share one state.
 
-:func:`imported_datasets` returns the store of imported datasets for the current settings;
+:func:`curated_store` returns the store of curated events, articles, candidates and review
+decisions (:mod:`dashboard.store.curated`); :func:`imported_datasets` returns the store of
+imported datasets for the current settings;
 every store answers ``names()``, ``count(name, state)``, ``rows(name, state, limit)``,
 ``grid(name, state, cell_deg)``, ``extent(name, state)``, ``corroborating_rows(name, probes)``
 (:mod:`dashboard.corroboration`), ``writer(name)`` and
@@ -27,6 +29,29 @@ _LOCK = threading.Lock()
 def database_url() -> str | None:
     """``$DASHBOARD_DATABASE_URL`` when set (read at call time, for tests), else None."""
     return os.environ.get(DATABASE_URL_VARIABLE) or None
+
+
+def curated_store(events_path: str | os.PathLike | None = None):
+    """Curated events, articles, candidates and review decisions: PostGIS when a database URL is
+    set (loaded from the curated files the first time), else the files themselves."""
+    from dashboard.events import EVENTS_PATH
+
+    events_path = Path(events_path) if events_path else EVENTS_PATH
+    url = database_url()
+    key: tuple = ("curated-postgis", url, str(events_path)) if url else ("curated-files", str(events_path))
+    with _LOCK:
+        store = _STORES.get(key)
+        if store is None:
+            if url:
+                from dashboard.store.curated import PostgisCurated
+
+                store = PostgisCurated(url, events_path=events_path)
+            else:
+                from dashboard.store.curated import FileCurated
+
+                store = FileCurated(events_path=events_path)
+            _STORES[key] = store
+    return store
 
 
 def imported_datasets(imports_dir: str | os.PathLike | None = None):
