@@ -1,6 +1,6 @@
 """Print how long extraction takes for an article of a given length (never asserted in tests).
 
-    python -m dashboard.benchmark_extract [--words 5000] [--repeat 5]
+    python -m benchmarks.extract [--words 5000] [--repeat 5]
 
 The article is the five seed articles joined and cut (or repeated) to the word count, so
 it has the density of dates and places of real reporting. Figures:
@@ -33,7 +33,7 @@ def article_of(words: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard.benchmark_extract", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.extract", description=__doc__.split("\n\n")[0])
     parser.add_argument("--words", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
