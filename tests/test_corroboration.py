@@ -36,6 +36,14 @@ def imports_dir(tmp_path, monkeypatch):
     return folder
 
 
+@pytest.fixture(params=["local", "postgis"])
+def backend(request, imports_dir) -> str:
+    """The join runs in DuckDB on one machine and in PostGIS for a team (a throwaway server)."""
+    if request.param == "postgis":
+        request.getfixturevalue("database_url")
+    return request.param
+
+
 def away(km: float, bearing: float = 90.0, origin=KABUL) -> tuple[float, float]:
     """The point ``km`` from ``origin`` along ``bearing`` (degrees), on the WGS84 ellipsoid."""
     lon, lat, _ = GEOD.fwd(origin[0], origin[1], bearing, km * 1000)
@@ -65,7 +73,7 @@ def matches(store, events: list[dict], names=("ged",)) -> dict[str, list[tuple]]
             for event_id, items in result.by_event.items()}
 
 
-def test_a_row_5_km_away_on_the_same_day_corroborates_and_far_late_or_country_rows_do_not(tmp_path, imports_dir):
+def test_a_row_5_km_away_on_the_same_day_corroborates_and_far_late_or_country_rows_do_not(tmp_path, backend):
     store = imported(tmp_path, [
         row("near", "2021-08-26", away(5)),
         row("far", "2021-08-26", away(300)),
@@ -133,7 +141,7 @@ def test_rows_at_country_or_region_precision_never_corroborate(tmp_path, imports
     assert matches(store, [event("airport", "2021-08-26")]) == {}
 
 
-def test_several_datasets_and_events_are_matched_in_one_pass_nearest_first(tmp_path, imports_dir):
+def test_several_datasets_and_events_are_matched_in_one_pass_nearest_first(tmp_path, backend):
     imported(tmp_path, [row("a1", "2021-08-27", away(20)), row("a2", "2021-08-26", away(30))], name="first")
     store = imported(tmp_path, [row("b1", "2021-08-26", away(3)), row("m1", "2021-10-20", away(2, origin=MOSCOW))],
                      name="second")
@@ -162,7 +170,7 @@ def test_the_rules_sentence_names_every_threshold():
         assert value in text
 
 
-def test_the_join_finds_exactly_what_a_brute_force_check_of_every_pair_finds(tmp_path, imports_dir):
+def test_the_join_finds_exactly_what_a_brute_force_check_of_every_pair_finds(tmp_path, backend):
     """Bucketing by cell and week must not lose a pair at a bucket's edge (random rows and events near Kabul)."""
     import numpy as np
 
@@ -202,3 +210,34 @@ def haversine_km(lon1, lat1, lon2, lat2) -> float:
     a = (math.sin((phi2 - phi1) / 2) ** 2
          + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
     return 2 * corroboration.EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def test_exports_carry_corroborated_by_only_when_datasets_are_included(tmp_path, imports_dir, capsys):
+    import csv
+    import json
+
+    from dashboard.export import main
+
+    imported(tmp_path, [row("airport", "2021-08-26", away(5)), row("elsewhere", "2021-08-26", away(300))])
+    view = ["--start", "2021-08-20", "--end", "2021-08-31"]
+    geojson, table, plain = tmp_path / "v.geojson", tmp_path / "v.csv", tmp_path / "plain.geojson"
+    assert main([*view, "--imports", "ged", "--out", str(geojson)]) == 0
+    assert main([*view, "--imports", "ged", "--out", str(table)]) == 0
+    assert main([*view, "--out", str(plain)]) == 0
+
+    features = {f["properties"]["id"]: f["properties"] for f in json.loads(geojson.read_text("utf-8"))["features"]}
+    assert features["2021-08-26-kabul-airport-attack"]["corroborated_by"] == [
+        {"dataset": "ged", "id": "ged:airport", "distance_km": 5.0, "days_apart": 0}]
+    assert features["2021-08-25-zhirnov-russia-ready-to-invest-in-mining"]["corroborated_by"] == [
+        {"dataset": "ged", "id": "ged:airport", "distance_km": 5.0, "days_apart": 1}]
+    assert features["2021-08-28-kabulov-taliban-learned-lessons"]["corroborated_by"] == []  # Russia, country level
+    assert {"ged:airport", "ged:elsewhere"} <= set(features)  # the rows themselves, review_status imported
+    assert features["ged:airport"]["review_status"] == "imported" and "corroborated_by" not in features["ged:airport"]
+
+    rows = {r["id"]: r for r in csv.DictReader(table.read_text("utf-8-sig").splitlines())}
+    assert json.loads(rows["2021-08-26-kabul-airport-attack"]["corroborated_by"]) == [
+        {"dataset": "ged", "id": "ged:airport", "distance_km": 5.0, "days_apart": 0}]
+    assert rows["2021-08-28-kabulov-taliban-learned-lessons"]["corroborated_by"] == "[]"
+
+    plain_features = json.loads(plain.read_text("utf-8"))["features"]
+    assert plain_features and all("corroborated_by" not in f["properties"] for f in plain_features)

@@ -83,6 +83,12 @@ def _export(args: argparse.Namespace) -> int:
     events, articles = load_curated_events(**kwargs)
     shown = filter_events(events, state)
     imported = _imported_layers(split_list(args.imports), state, fmt)
+    if imported:  # each event carries the rows that corroborate it (an empty list when none do)
+        from dashboard.corroboration import corroborate, with_corroboration  # noqa: PLC0415
+        from dashboard.store import imported_datasets  # noqa: PLC0415
+
+        shown = with_corroboration(shown, corroborate(imported_datasets(), [layer.name for layer, _ in imported],
+                                                      shown))
     data = export_bytes(fmt, shown, articles, state, bbox=args.bbox, size=args.size,
                         label_sources=not args.no_numbers, imported=imported)
     write_atomically(out, data)

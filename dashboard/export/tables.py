@@ -56,9 +56,12 @@ def events_geojson(events: pd.DataFrame) -> bytes:
     columns = _property_columns(events)
     features = []
     for record in events.to_dict("records"):
+        properties = {column: _plain(record[column]) for column in columns}
+        if "corroborated_by" in properties and properties["corroborated_by"] is None:
+            del properties["corroborated_by"]  # an imported row: only articles' events are corroborated
         features.append({
             "type": "Feature",
-            "properties": {column: _plain(record[column]) for column in columns},
+            "properties": properties,
             "geometry": {"type": "Point", "coordinates": [float(record["lon"]), float(record["lat"])]},
         })
     collection = {"type": "FeatureCollection", "features": features}

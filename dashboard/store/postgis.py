@@ -139,6 +139,41 @@ class PostgisDatasets:
                           f"WHERE dataset = %s AND {where}", [name, *params])[0]
         return None if row[0] is None else tuple(float(v) for v in row)
 
+    def corroborating_rows(self, name: str, probes: pd.DataFrame) -> pd.DataFrame:
+        """The dataset's rows that corroborate each event in ``probes``: one join, the GiST index finds candidates.
+
+        Same rules and result as ``LocalDatasets.corroborating_rows`` (see :mod:`dashboard.corroboration`).
+        """
+        from dashboard.corroboration import EARTH_RADIUS_KM, MAX_RANGE_DAYS, NEVER_CORROBORATING_PRECISIONS
+
+        distance = (f"2 * {EARTH_RADIUS_KM!r} * asin(sqrt(power(sin(radians(r.lat - e.lat) / 2), 2) + "
+                    "cos(radians(e.lat)) * cos(radians(r.lat)) * power(sin(radians(r.lon - e.lon) / 2), 2)))")
+        excluded = ", ".join(["%s"] * len(NEVER_CORROBORATING_PRECISIONS))
+        sql = f"""
+WITH p AS (
+    SELECT * FROM unnest(%s::text[], %s::date[], %s::date[], %s::date[], %s::date[], %s::float8[], %s::float8[],
+                         %s::float8[]) AS p(event_id, window_start, window_end, event_start, event_end, lon, lat,
+                                            radius_km)
+), e AS (
+    SELECT *, radius_km / 110.5 AS dlat,
+           radius_km / (110.5 * greatest(cos(radians(least(abs(lat) + radius_km / 110.5, 89.9))), 0.01)) AS dlon
+    FROM p
+), pairs AS (
+    SELECT e.event_id, r.id, {distance} AS distance_km,
+           greatest(0, r.date_start - e.event_end, e.event_start - r.date_end) AS days_apart, e.radius_km
+    FROM e JOIN imported_events r
+      ON r.dataset = %s
+     AND r.geom && ST_MakeEnvelope(e.lon - e.dlon, e.lat - e.dlat, e.lon + e.dlon, e.lat + e.dlat, 4326)
+     AND r.date_start <= e.window_end AND r.date_end >= e.window_start
+    WHERE r.location_precision NOT IN ({excluded}) AND (r.date_end - r.date_start) + 1 <= %s
+)
+SELECT event_id, id, distance_km, days_apart FROM pairs WHERE distance_km <= radius_km
+ORDER BY event_id, days_apart, distance_km, id"""
+        columns = [probes[column].tolist() for column in
+                   ("event_id", "window_start", "window_end", "event_start", "event_end", "lon", "lat", "radius_km")]
+        result = self._query(sql, [*columns, name, *NEVER_CORROBORATING_PRECISIONS, MAX_RANGE_DAYS])
+        return pd.DataFrame(result, columns=["event_id", "id", "distance_km", "days_apart"])
+
     def close(self) -> None:
         self._connection.close()
 
