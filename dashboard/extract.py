@@ -346,7 +346,7 @@ def _dates_after(sentence: str, previous: DateMention) -> list[DateMention]:
 def _dateline_place(dateline: Dateline | None, gazetteer: Gazetteer, prefer: set[str]) -> PlaceMatch | None:
     if dateline is None:
         return None
-    matches = gazetteer.find(dateline.place)
+    matches = gazetteer.find(dateline.place.title())  # "TALOQAN, Afghanistan": capitals are the dateline's style
     for match in matches:
         prefer.update((match.place.name, match.place.country))
     return gazetteer.best(matches)

@@ -140,6 +140,7 @@ STOP_WORDS = frozenset("""
     union unity victory peace freedom friendship progress pravda lenin kommunizm october oktyabr may june
     july march april august august january new old great little upper lower first second third
     national republic province region district valley river lake airport station state states
+    jan feb mar apr jun jul aug sep sept oct nov dec pop hub rest
     russia taliban afghan tajik uzbek reuters press news agency
 """.split())
 # A capitalized word right after one of these names a person: "President Ghani", "Gen. Zhirnov".
@@ -231,7 +232,8 @@ class Gazetteer:
         for place, aliases in derived:
             for spelling in {place.name, *aliases}:
                 key = name_key(spelling)
-                shortest = 3 if spelling == place.name else _MIN_VARIANT_LENGTH  # "Osh", but no 3-letter aliases
+                # "Osh", but no 3-letter aliases or villages ("Lal", "Kai")
+                shortest = 3 if spelling == place.name and place.population >= 100_000 else _MIN_VARIANT_LENGTH
                 if key and key not in owners and key not in STOP_WORDS and len(key) >= shortest:
                     derived_index.setdefault(key, []).append(place)
         for key, found in derived_index.items():
@@ -357,14 +359,17 @@ def _reads_as_place(text: str, start: int, end: int) -> bool:
     Capitalized; not right after a title ("President Ghani"); not one half of a person's
     name: a capitalized word right before or after it (that is not "Province", "Airport" ...).
     """
-    if not text[start:start + 1].isupper():
-        return False
+    written = text[start:end]
+    if not written[:1].isupper() or (written.isupper() and len(written) > 1):
+        return False  # "herat" is not a name; "POP", "PERM" are acronyms (a dateline is title-cased first)
     before = text[max(0, start - 40):start]
     if _PERSON_TITLE.search(before):
         return False
     previous = re.search(r"(?<![.!?\n])\b([A-Z][a-z]+)\s$", before)
     if previous and previous.group(1).casefold() not in _NOT_NAMES:
         return False
+    if re.match(r"\s[A-Z]\.", text[end:end + 3]):
+        return False  # "Vladimir V. Putin": a middle initial follows a first name
     following = re.match(r"\s([A-Z][a-z]+)\b", text[end:end + 40])
     if following and following.group(1).casefold() not in _PLACE_WORDS | _NOT_NAMES:
         return False

@@ -7,8 +7,9 @@ Derived from installed and shared public data, never typed by hand:
   the region of interest (Afghanistan, Tajikistan, Uzbekistan, Turkmenistan, Kyrgyzstan) from its
   cities500 set; cities of 100,000 or more in Kazakhstan, Pakistan, Iran and Russia; elsewhere in
   the map window only capitals and cities of a million or more;
-  with their Latin-script alternate names that look like the name (GeoNames also lists airport
-  codes, old names and nicknames such as "Hazrat" for Imam Sahib, which match people, not places);
+  in the region, with their Latin-script alternate names that look like the name (GeoNames also
+  lists airport codes, old names and nicknames such as "Hazrat" for Imam Sahib, which match people,
+  not places); elsewhere without alternate names, which turn English words into places;
 - provinces: geoBoundaries ADM1 of Afghanistan (public domain) and Tajikistan (ODbL), at a
   representative point inside the polygon; for Uzbekistan, Turkmenistan and Kyrgyzstan (no
   polygons in the sources) the Natural Earth admin-1 capital stands for its province;
@@ -132,9 +133,12 @@ def city_rows(small: dict, large: dict, countries: dict) -> list[dict]:
                 continue
             if str(city["geonameid"]) not in large and not is_capital:
                 continue
+        # Alternate names only in the region of interest, where spellings vary most; elsewhere they
+        # turn English words into places ("Rest" for Rasht, "Salem" for Jerusalem).
+        aliases = good_aliases(city["name"], city.get("alternatenames") or []) if code in REGION else []
         rows.append({
             "name": ascii_name(city["name"]),
-            "aliases": ";".join(good_aliases(city["name"], city.get("alternatenames") or [])),
+            "aliases": ";".join(aliases),
             "country": countries[code]["iso3"],
             "kind": "capital" if is_capital else ("city" if population >= 10_000 else "town"),
             "uncertainty_km": city_uncertainty_km(population),

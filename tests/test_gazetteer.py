@@ -95,3 +95,13 @@ def test_the_persian_connector_may_be_i_e_or_y(gazetteer, written, place):
 @pytest.mark.parametrize("sentence", ["After Taloqan fell, fighters moved on.", "On Sunday Taloqan fell."])
 def test_a_sentence_opening_word_does_not_make_a_town_a_person(gazetteer, sentence):
     assert [m.place.name for m in gazetteer.find(sentence)] == ["Taloqan"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Take a Rest now.",  # GeoNames lists "Rest" as a spelling of Rasht
+    "The POP server and the PERM flag.",  # acronyms, not Pop (Uzbekistan) or Perm
+    "On Nov. 3 the talks ended.",  # a month, not the Tajik village Nov
+    "Vladimir V. Putin spoke.",  # a first name before a middle initial
+])
+def test_english_words_acronyms_and_first_names_are_not_places(gazetteer, sentence):
+    assert [m.place.name for m in gazetteer.find(sentence) if not m.place.curated] == []
