@@ -127,6 +127,9 @@ def extract_candidates(
     ``published_until`` is the last possible publication day when only the month is known.
     """
     dateline = find_dateline(text)
+    report_day = _dateline_day(dateline, published, published_until)
+    if report_day is not None:  # "DUSHANBE, Oct 23 (Reuters)": relative dates count from the report's day
+        published, published_until = report_day, None
     prefer: set[str] = set()
     dateline_place = _dateline_place(dateline, gazetteer, prefer)
     readings = []
@@ -341,6 +344,18 @@ def _dates_after(sentence: str, previous: DateMention) -> list[DateMention]:
     precision = "day" if first == last else "range"
     return [DateMention(found.group(), found.start(), found.end(), first, last, precision, "inferred",
                         f"'{found.group()}' counted from the date before it in the text ('{previous.text}')")]
+
+
+def _dateline_day(dateline: Dateline | None, published: date, published_until: date | None) -> date | None:
+    """The day a dateline gives ("Oct 23"), when it agrees with the publication date (within a week)."""
+    if dateline is None or not dateline.date:
+        return None
+    last = published_until or published
+    mentions = find_dates(dateline.date, last)
+    if len(mentions) != 1 or mentions[0].precision != "day":
+        return None
+    day = mentions[0].date_start
+    return day if published - timedelta(days=7) <= day <= last else None
 
 
 def _dateline_place(dateline: Dateline | None, gazetteer: Gazetteer, prefer: set[str]) -> PlaceMatch | None:

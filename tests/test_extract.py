@@ -374,3 +374,10 @@ def test_every_town_taken_in_one_sentence(gazetteer):
     text = "On Sunday the Taliban captured Sheberghan, the capital of Jowzjan province, and then Taloqan."
     found = [c.place.place.name for c in extract_candidates(text, PUBLISHED, gazetteer)]
     assert found == ["Shibirghan", "Taloqan"]  # the province only says where Sheberghan is
+
+
+def test_the_dateline_day_anchors_relative_dates(gazetteer):
+    text = "DUSHANBE, Oct 23 (Reuters) - Tajik officials held talks with a Taliban delegation on Friday.\n"
+    # Only the month of publication is known; the dateline says the report is of Saturday 23 October.
+    [talks] = extract_candidates(text, date(2021, 10, 1), gazetteer, published_until=date(2021, 10, 31))
+    assert (talks.date.date_start, talks.date.date_end) == (date(2021, 10, 22), date(2021, 10, 22))
