@@ -257,6 +257,15 @@ def today(m: re.Match, published: date) -> Resolved | None:
     return published, published, "day", "relative", "today: the publication day"
 
 
+def weekend(m: re.Match, published: date) -> Resolved | None:
+    """'over the weekend', 'last weekend': the Saturday and Sunday before publication."""
+    saturday = published - timedelta(days=(published.weekday() - 5) % 7 or 7)
+    if published.weekday() == 6 and (m["which"] or "").casefold() != "last":
+        saturday = published - timedelta(days=1)  # published on a Sunday: this weekend
+    return (saturday, saturday + timedelta(days=1), "range", "relative",
+            f"'{m.group().strip()}': the weekend before publication ({published.isoformat()})")
+
+
 def next_period(m: re.Match, published: date) -> Resolved | None:
     """'next week', 'next month', 'next year': the calendar period after publication."""
     unit = m["unit"].casefold()
@@ -370,6 +379,7 @@ _RULES = [
     (rf"\b(?:(?P<which>[Ll]ast|[Tt]his|[Oo]n|[Nn]ext)\s+)?{_WEEKDAY}\b", weekday),
     (r"\b[Yy]esterday\b", yesterday),
     (r"\b[Tt]oday\b(?!['’]s)", today),
+    (r"\b(?:(?P<which>[Ll]ast|[Tt]his)|(?:[Oo]ver|[Dd]uring|[Aa]t)\s+the)\s+weekend\b", weekend),
     (r"\b[Nn]ext\s+(?P<unit>week|month|year)\b", next_period),
     (r"\b(?P<which>[Ll]ast|[Tt]his)\s+week\b", week),
     (r"\b(?P<which>[Ll]ast|[Tt]his)\s+month\b", month_relative),

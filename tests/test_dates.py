@@ -31,6 +31,7 @@ EXAMPLES: dict[str, tuple[str, date, date, str, str]] = {
     "weekday": ("last Friday", date(2021, 9, 3), date(2021, 9, 3), "day", "relative"),
     "days_ago": ("three days ago", date(2021, 9, 4), date(2021, 9, 4), "day", "relative"),
     "today": ("said today", PUBLISHED, PUBLISHED, "day", "relative"),
+    "weekend": ("over the weekend", date(2021, 9, 4), date(2021, 9, 5), "range", "relative"),
     "next_period": ("next month", date(2021, 10, 1), date(2021, 10, 31), "month", "relative"),
     "yesterday": ("said yesterday", date(2021, 9, 6), date(2021, 9, 6), "day", "relative"),
     "week": ("last week", date(2021, 8, 30), date(2021, 9, 5), "range", "inferred"),
