@@ -23,7 +23,6 @@ import pandas as pd  # noqa: E402
 
 from dashboard.aggregate import build_grid_group, imported_layer  # noqa: E402
 from dashboard.assets import ensure_static_assets  # noqa: E402
-from dashboard.data import load_curated_events, prepare_events  # noqa: E402
 from dashboard.events import CATEGORIES  # noqa: E402
 from dashboard.filters import (  # noqa: E402
     PLAY_STEPS, ViewState, ViewStateError, date_presets, filter_events, state_from_query, state_to_query, step_window,
@@ -33,9 +32,8 @@ from dashboard.layers import LAYERS  # noqa: E402
 from dashboard.map_overlays import build_overlays  # noqa: E402
 from dashboard.mapping import build_base_map, build_event_group, build_layer_groups, event_id_from_tooltip  # noqa: E402
 from dashboard.symbology import import_color  # noqa: E402
-from dashboard.review import CANDIDATES_DIR, load_candidates  # noqa: E402
-from dashboard.store import imported_datasets  # noqa: E402
-from dashboard.store.cache import FILES  # noqa: E402
+from dashboard.review import CANDIDATES_DIR  # noqa: E402
+from dashboard.store import curated_store, imported_datasets  # noqa: E402
 from dashboard.time_controls import ERAS, clip_window, era_bounds, era_for_window  # noqa: E402
 from dashboard.timeline import BRUSH, timeline_chart, window_from_brush  # noqa: E402
 from dashboard.ui_export import render_export_panel  # noqa: E402
@@ -49,30 +47,6 @@ st.set_page_config(page_title="Russia, the Taliban and Central Asia — event ma
 def _static_assets() -> Path:
     """Leaflet copied next to the app once per server, so a plain `streamlit run` draws the map too."""
     return ensure_static_assets()
-
-
-def _events(events_path: str | None):
-    """The curated events; load_curated_events caches them until the file changes (an accept)."""
-    return load_curated_events(Path(events_path)) if events_path else load_curated_events()
-
-
-def _candidate_file(path: Path) -> tuple[dict, pd.DataFrame | None]:
-    """One candidates file and its prepared events, read again (through the store's cache) when it changes."""
-    def build():
-        collection = load_candidates(path)
-        return collection, (prepare_events(collection) if collection.get("features") else None)
-
-    return FILES.get(("candidates", str(path)), [path], build)
-
-
-def _candidate_events() -> tuple[pd.DataFrame | None, dict[Path, dict]]:
-    """Unreviewed candidates from ingested articles: shown with the curated events, marked as such."""
-    files, frames = {}, []
-    for path in sorted(CANDIDATES_DIR.glob("*.geojson")):
-        files[path], frame = _candidate_file(path)
-        if frame is not None:
-            frames.append(frame)
-    return (pd.concat(frames, ignore_index=True) if frames else None), files
 
 
 def _init_from_url(first: date, last: date) -> None:
@@ -240,8 +214,9 @@ def main() -> None:
         st.error("The map needs Streamlit's static file serving to load Leaflet offline. Start the app with "
                  "`bash dashboard/run.sh` or `streamlit run dashboard/app.py` from the repository root, where "
                  ".streamlit/config.toml switches it on.")
-    curated, articles = _events(os.environ.get("DASHBOARD_EVENTS_PATH"))
-    candidates, candidate_files = _candidate_events()
+    curated_data = curated_store(os.environ.get("DASHBOARD_EVENTS_PATH"))  # files, or PostGIS for a team
+    curated, articles = curated_data.events()
+    candidates, candidate_sets = curated_data.candidate_events(), curated_data.candidate_sets()
     events = curated if candidates is None else pd.concat([curated, candidates], ignore_index=True)
     import_errors: list[str] = []
     store = imported_datasets()
@@ -319,9 +294,10 @@ def main() -> None:
                     key="track_extent")
         render_export_panel(shown, articles, state, (map_state or {}).get("bounds") if "bounds" in tracked else None)
     with article_tab:
-        render_ingest_panel(CANDIDATES_DIR, known_articles=articles)
-        for path, collection in candidate_files.items():
-            render_review_panel(collection, candidates_path=path, key=f"review-{path.stem}")
+        render_ingest_panel(CANDIDATES_DIR, known_articles=articles, store=curated_data)
+        for set_key, collection in candidate_sets.items():
+            render_review_panel(collection, candidates_path=CANDIDATES_DIR / f"{set_key}.geojson",
+                                key=f"review-{set_key}", store=curated_data)
     with import_tab:
         render_import_panel()
 

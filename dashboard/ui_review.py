@@ -29,6 +29,7 @@ def render_ingest_panel(
     known_articles: dict[str, dict] | None = None,
     today: date | None = None,
     key: str = "ingest",
+    store=None,
 ) -> Path | None:
     """Upload a text article and write its candidate events to ``candidates_dir/<article id>.geojson``.
 
@@ -58,8 +59,11 @@ def render_ingest_panel(
             url=url or None, known_articles=known_articles, today=today,
         )
         path = Path(candidates_dir) / f"{article_id_of(collection)}.geojson"  # the id comes from the text
-        Path(candidates_dir).mkdir(parents=True, exist_ok=True)
-        write_candidates(collection, path, overwrite=replace)
+        if store is not None:  # dashboard.store.curated: a file on one machine, rows in PostGIS for a team
+            store.add_candidates(path.stem, collection, overwrite=replace)
+        else:
+            Path(candidates_dir).mkdir(parents=True, exist_ok=True)
+            write_candidates(collection, path, overwrite=replace)
     except IngestError as error:
         st.error(plain(str(error).replace(str(Path(candidates_dir)) + "/", "")))
         return None
@@ -82,8 +86,13 @@ def render_review_panel(
     events_path: Path = EVENTS_PATH,
     articles_path: Path = ARTICLES_PATH,
     key: str = "review",
+    store=None,
 ) -> None:
-    """List the candidates of one file, each with its quote and Accept / Reject buttons."""
+    """List the candidates of one file, each with its quote and Accept / Reject buttons.
+
+    With ``store`` (dashboard.store.curated), accept and reject go through it, under the
+    candidates' key ``candidates_path.stem``; otherwise straight to the files.
+    """
     message_key = f"{key}-message"
     if message_key in st.session_state:
         kind, text = st.session_state.pop(message_key)
@@ -101,11 +110,15 @@ def render_review_panel(
 
     def act(action: str, ids: list[str]) -> None:
         try:
-            if action == "accept":
+            if action == "accept" and store is not None:
+                done = store.accept(Path(candidates_path).stem, ids)
+                st.session_state[message_key] = ("ok", f"Accepted {len(done)} event(s) into the curated dataset.")
+            elif action == "accept":
                 done = accept_events(candidates_path, ids, events_path=events_path, articles_path=articles_path)
                 st.session_state[message_key] = ("ok", f"Accepted {len(done)} event(s) into the curated dataset.")
             else:
-                done = reject_events(candidates_path, ids)
+                done = store.reject(Path(candidates_path).stem, ids) if store is not None else reject_events(
+                    candidates_path, ids)
                 st.session_state[message_key] = ("ok", f"Rejected {len(done)} candidate(s).")
         except (ReviewError, OSError) as error:
             st.session_state[message_key] = ("error", str(error).splitlines()[0])

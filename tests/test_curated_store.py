@@ -153,3 +153,34 @@ def test_two_app_processes_on_one_database_see_each_others_accepts_and_both_land
     assert len(here.events()[0]) == start + 3
     assert sorted(here.decisions()) == [("shared", "cand-a", "accepted"), ("shared", "cand-b", "accepted"),
                                         ("shared", "cand-c", "accepted")]
+
+
+def test_the_app_reads_its_events_and_candidates_through_the_database(database_url, tmp_path):
+    """With DASHBOARD_DATABASE_URL the app shows the database's events; an accept elsewhere shows on rerun."""
+    import re
+
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.store.curated import PostgisCurated
+
+    other_replica = PostgisCurated(database_url)
+    total = len(other_replica.events()[0])
+    other_replica.add_candidates("from-db", _candidates("cand-x", "cand-y"))
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+
+    def counts() -> tuple[int, int]:
+        caption = next(c.value for c in app.caption if c.value.startswith("Showing"))
+        return tuple(int(n) for n in re.match(r"Showing (\d+) of (\d+) events", caption).groups())
+
+    assert counts() == (total + 2, total + 2)  # the curated events and the two candidates
+    assert any("2 candidate events to review" in m.value for m in app.markdown)
+    other_replica.accept("from-db", ["cand-x"])
+    app.run()
+    assert counts() == (total + 2, total + 2)  # cand-x is now curated, cand-y still a candidate
+    assert any("1 candidate event to review" in m.value for m in app.markdown)
+    app.button(key="review-from-db-accept-cand-y").click().run()  # the app's own accept goes to the database
+    assert not app.exception
+    assert sorted(i for i in other_replica.events()[0]["id"] if i.startswith("cand")) == ["cand-x", "cand-y"]
+    assert other_replica.candidate_sets()["from-db"]["features"] == []
