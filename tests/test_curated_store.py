@@ -40,6 +40,8 @@ def store(request, tmp_path, monkeypatch):
     events, articles = tmp_path / "events.geojson", tmp_path / "articles.json"
     shutil.copy(EVENTS_PATH, events)
     shutil.copy(ARTICLES_PATH, articles)
+    for text in ARTICLES_PATH.parent.glob("*.txt"):  # the articles' texts, which accept checks quotes against
+        shutil.copy(text, tmp_path / text.name)
     if request.param == "files":
         from dashboard.store.curated import FileCurated
 
@@ -184,3 +186,13 @@ def test_the_app_reads_its_events_and_candidates_through_the_database(database_u
     assert not app.exception
     assert sorted(i for i in other_replica.events()[0]["id"] if i.startswith("cand")) == ["cand-x", "cand-y"]
     assert other_replica.candidate_sets()["from-db"]["features"] == []
+
+
+def test_a_quote_not_in_its_article_is_not_accepted(store):
+    invented = _candidates("cand-invented")
+    invented["features"][0]["properties"]["sources"][0]["quote"] = "Words the article never said."
+    store.add_candidates("invented", invented)
+    before = sorted(store.events()[0]["id"])
+    with pytest.raises(ReviewError, match="not found verbatim"):
+        store.accept("invented", ["cand-invented"])
+    assert sorted(store.events()[0]["id"]) == before

@@ -87,8 +87,10 @@ class FileCurated:
 CURATED_TABLES = """
 CREATE TABLE IF NOT EXISTS articles (
     id text PRIMARY KEY,
-    record text NOT NULL
+    record text NOT NULL,
+    body text  -- the article's text, which every quote must be found in
 );
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS body text;
 CREATE TABLE IF NOT EXISTS curated_events (
     id text PRIMARY KEY,
     feature text NOT NULL,
@@ -135,6 +137,7 @@ class PostgisCurated:
         """Load the curated files from git into an empty database (once, one replica at a time)."""
         from dashboard.events import load_articles
         from dashboard.store.postgis import SCHEMA_LOCK
+        from dashboard.validate import stored_article_text
 
         with self._lock, self._connection.transaction():
             self._connection.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
@@ -143,8 +146,10 @@ class PostgisCurated:
             articles = load_articles(articles_path)
             collection = read_events_file(events_path, article_ids=set(articles))
             with self._connection.cursor() as cursor:
-                cursor.executemany("INSERT INTO articles (id, record) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                                   [(key, json.dumps(record, ensure_ascii=False)) for key, record in articles.items()])
+                cursor.executemany(
+                    "INSERT INTO articles (id, record, body) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                    [(key, json.dumps(record, ensure_ascii=False), stored_article_text(key, articles_path.parent))
+                     for key, record in articles.items()])
                 cursor.executemany(
                     "INSERT INTO curated_events (id, feature, geom) VALUES (%s, %s, ST_SetSRID(ST_MakePoint(%s, %s), 4326))",
                     [_event_row(feature) for feature in collection["features"]])
@@ -216,6 +221,7 @@ class PostgisCurated:
     def accept(self, key: str, ids: Iterable[str]) -> list[str]:
         """Move the candidates into the curated events in one transaction (all or nothing)."""
         from dashboard.review import ReviewError, accepted_feature
+        from dashboard.validate import find_quote_problems
 
         wanted = list(dict.fromkeys(ids))
         if not wanted:
@@ -225,18 +231,28 @@ class PostgisCurated:
             accepted = [accepted_feature(feature) for feature in chosen]
             header = json.loads(connection.execute("SELECT collection FROM candidate_sets WHERE key = %s",
                                                    [key]).fetchone()[0])
-            article_ids = {row[0] for row in connection.execute("SELECT id FROM articles").fetchall()}
+            texts = dict(connection.execute("SELECT id, body FROM articles").fetchall())
             record = header.get("article")
             cited = {s.get("article") for f in accepted for s in f["properties"].get("sources") or []}
-            if isinstance(record, dict) and record.get("id") in cited and record.get("id") not in article_ids:
-                connection.execute("INSERT INTO articles (id, record) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                                   [record["id"], json.dumps(record, ensure_ascii=False)])
-                article_ids.add(record["id"])
+            if isinstance(record, dict) and record.get("id") in cited and record.get("id") not in texts:
+                body = header.get("article_text")
+                if not isinstance(body, str) or not body.strip():
+                    raise ReviewError(f"candidates {key}: no stored text for new article {record.get('id')}, so its "
+                                      "quotes cannot be checked; ingest the article again")
+                connection.execute("INSERT INTO articles (id, record, body) VALUES (%s, %s, %s)",
+                                   [record["id"], json.dumps(record, ensure_ascii=False), body])
+                texts[record["id"]] = body
             try:
                 validate_feature_collection({"type": "FeatureCollection", "features": accepted},
-                                            source_name=f"candidates {key}", article_ids=article_ids)
+                                            source_name=f"candidates {key}", article_ids=set(texts))
             except EventValidationError as error:
                 raise ReviewError(error.problems[0]) from None
+            # As on one machine: every quote verbatim in its article's stored text, or nothing is accepted.
+            problems = find_quote_problems({"features": accepted}, Path("/nonexistent"),
+                                           source_name=f"candidates {key}",
+                                           texts={k: v for k, v in texts.items() if v is not None})
+            if problems:
+                raise ReviewError(problems[0].replace(" in /nonexistent", "") + "; nothing was accepted")
             taken = {row[0] for row in connection.execute("SELECT id FROM curated_events WHERE id = ANY(%s)",
                                                           [wanted]).fetchall()}
             if taken:
