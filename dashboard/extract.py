@@ -111,6 +111,9 @@ class _Reading:
 _TELLING = frozenset({"attack", "military_exercise", "legal_designation", "territorial_control", "armed_conflict",
                       "military_aid", "deployment", "humanitarian", "economy", "diplomacy", "political"})
 _COARSE = ("country", "region")
+_MEDIA_DATE = re.compile(r"\s+(?:article|report|interview|editorial|op-ed|column|tweet|post|broadcast|"
+                         r"edition|issue)\b", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’]s?\b")
 
 
 def extract_candidates(
@@ -154,11 +157,11 @@ def extract_candidates(
         seen = set()
         for mention in reading.dates:
             key = (mention.date_start, mention.date_end)
-            if key in seen:
-                continue
+            if key in seen or (len(reading.dates) > 1 and _MEDIA_DATE.match(reading.text, mention.end)):
+                continue  # "an August 27 article described ...": when it was written, not what happened
             seen.add(key)
             # A place inside the date's own words ("a day after the fall of Kabul") is not where this happened.
-            places = [m for m in _named(reading.places) if m.end <= mention.start or m.start >= mention.end]
+            places = [m for m in _named(reading) if m.end <= mention.start or m.start >= mention.end]
             place = gazetteer.place_of_event(places, reading.text, near=mention.start)
             place_note, more = None, ()
             neighbour = _neighbour_with_place(reading, readings, place)
@@ -171,7 +174,7 @@ def extract_candidates(
             if place is None and reading.category in _TELLING:
                 earlier = _earlier_in_paragraph(reading, readings, lambda r: any(not m.adjective for m in r.places))
                 if earlier is not None:
-                    place = gazetteer.place_of_event(_named(earlier.places), earlier.text)
+                    place = gazetteer.place_of_event(_named(earlier), earlier.text)
                     place_note = "place carried over from earlier in the paragraph"
             if dateline_place is not None and reading.paragraph == first_paragraph and (
                     place is None or (place.place.location_precision in _COARSE
@@ -188,7 +191,7 @@ def extract_candidates(
     for reading in readings:
         if reading.dates or reading.number in used_as_place or reading.category not in _TELLING:
             continue
-        place = gazetteer.place_of_event(_named(reading.places), reading.text)
+        place = gazetteer.place_of_event(_named(reading), reading.text)
         if place is None:
             continue
         earlier = _earlier_in_paragraph(reading, readings, lambda r: r.dates)
@@ -250,9 +253,11 @@ def _in_present_tense(sentence: str) -> bool:
     return bool(_PRESENT.search(sentence))
 
 
-def _named(places: list[PlaceMatch]) -> list[PlaceMatch]:
-    """The places the text names: an adjective ("Afghan officials said") tells who, not where."""
-    return [m for m in places if not m.adjective]
+def _named(reading: _Reading) -> list[PlaceMatch]:
+    """The places a sentence names as places: an adjective ("Afghan officials said") or a country's
+    possessive ("Russia's view", "Pakistan's Express Tribune") tells who, not where."""
+    return [m for m in reading.places if not m.adjective
+            and not (m.place.location_precision in _COARSE and _POSSESSIVE.match(reading.text, m.end))]
 
 
 def _earlier_in_paragraph(reading: _Reading, readings: list[_Reading], has) -> _Reading | None:
