@@ -381,3 +381,12 @@ def test_the_dateline_day_anchors_relative_dates(gazetteer):
     # Only the month of publication is known; the dateline says the report is of Saturday 23 October.
     [talks] = extract_candidates(text, date(2021, 10, 1), gazetteer, published_until=date(2021, 10, 31))
     assert (talks.date.date_start, talks.date.date_end) == (date(2021, 10, 22), date(2021, 10, 22))
+
+
+def test_a_country_possessive_and_an_article_date_are_not_the_event(gazetteer):
+    text = ("The Taliban rule Afghanistan.\n\n"
+            "Despite the war against the Soviets in the 1980s, Russia's view of the group is pragmatic.\n\n"
+            "An August 27 article in Pakistan's press described the August 26 phone call as a success.\n")
+    found = [(c.place.place.name, c.date.date_start) for c in extract_candidates(text, PUBLISHED, gazetteer)]
+    assert ("Afghanistan", date(1980, 1, 1)) in found  # the country the article is about, not Russia
+    assert all(day != date(2021, 8, 27) for _name, day in found)
