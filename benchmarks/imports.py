@@ -14,7 +14,9 @@ runs in a fresh process, so its peak memory is its own:
 
 "geojson" is how imports worked before the store: one NAME.geojson loaded whole into pandas
 and drawn point by point (clustered); it is run up to --geojson-max rows (at 1M it needs about
-10 GB of memory). "store" reads only the view's rows, or grid counts above 20,000 of them.
+10 GB of memory). "store" reads only the view's rows, or grid counts above 20,000 of them;
+"postgis" (with --postgis) is the same store in PostgreSQL + PostGIS on a throwaway local server
+(file = the table and its indexes; RSS is the app process's, not the server's).
 Targets (not asserted): 1M imported in <= 60 s at <= 1.5 GB; start <= 3 s; filter <= 0.5 s;
 payload <= 5 MB; PNG <= 5 s.
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -47,8 +50,16 @@ def store_import(source: Path, folder: Path) -> dict:
 
     started = time.perf_counter()
     report = import_dataset(source, format="acled", name="bench", imports_dir=folder, max_bytes=10**12)
-    return {"import_s": time.perf_counter() - started, "import_rss_mb": _peak_rss_mb(), "imported": report.imported,
-            "file_mb": (folder / "bench.parquet").stat().st_size / 1e6}
+    import_s = time.perf_counter() - started
+    url = os.environ.get("DASHBOARD_DATABASE_URL")
+    if url:  # the table and its indexes
+        import psycopg
+
+        with psycopg.connect(url) as connection:
+            size = connection.execute("SELECT pg_total_relation_size('imported_events')").fetchone()[0]
+    else:
+        size = (folder / "bench.parquet").stat().st_size
+    return {"import_s": import_s, "import_rss_mb": _peak_rss_mb(), "imported": report.imported, "file_mb": size / 1e6}
 
 
 def store_start(folder: Path) -> dict:
@@ -161,15 +172,19 @@ def geojson_view(folder: Path) -> dict:
 
 
 STEPS = {("store", "import"): store_import, ("store", "start"): store_start, ("store", "view"): store_view,
+         ("postgis", "import"): store_import, ("postgis", "start"): store_start, ("postgis", "view"): store_view,
          ("geojson", "import"): geojson_import, ("geojson", "start"): geojson_start,
          ("geojson", "view"): geojson_view}
 
 
-def _child(kind: str, step: str, *paths: str) -> dict:
+def _child(kind: str, step: str, *paths: str, url: str | None = None) -> dict:
     """Run one step in a fresh Python process; its wall time (from launch) is start_s for 'start'."""
+    env = {key: value for key, value in os.environ.items() if key != "DASHBOARD_DATABASE_URL"}
+    if kind == "postgis":
+        env["DASHBOARD_DATABASE_URL"] = url
     started = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "benchmarks.imports", "--step", kind, step, *paths],
-                         capture_output=True, text=True, cwd=ROOT)
+                         capture_output=True, text=True, cwd=ROOT, env=env)
     if run.returncode != 0:
         raise SystemExit(f"{kind} {step} failed:\n{run.stderr[-2000:]}")
     result = json.loads(run.stdout.strip().splitlines()[-1])
@@ -178,10 +193,10 @@ def _child(kind: str, step: str, *paths: str) -> dict:
     return result
 
 
-def measure(kind: str, source: Path, folder: Path) -> dict:
-    result = _child(kind, "import", str(source), str(folder))
-    result.update(_child(kind, "start", str(folder)))
-    result.update(_child(kind, "view", str(folder)))
+def measure(kind: str, source: Path, folder: Path, url: str | None = None) -> dict:
+    result = _child(kind, "import", str(source), str(folder), url=url)
+    result.update(_child(kind, "start", str(folder), url=url))
+    result.update(_child(kind, "view", str(folder), url=url))
     return result
 
 
@@ -194,8 +209,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--geojson-max", type=int, default=100_000, help="largest size run the GeoJSON way")
+    parser.add_argument("--postgis", action="store_true",
+                        help="also measure the PostGIS store, on a throwaway server started like the tests' one")
     args = parser.parse_args(argv)
     from benchmarks.synthetic import write_synthetic_acled
+
+    server = None
+    if args.postgis:
+        sys.path.insert(0, str(ROOT / "tests"))
+        from postgres_server import PostgresServer
+
+        server = PostgresServer().start()
+    try:
+        _table(args, write_synthetic_acled, server)
+    finally:
+        if server is not None:
+            server.stop()
+    return 0
+
+
+def _table(args, write_synthetic_acled, server) -> None:
 
     columns = ("rows", "storage", "import s", "import RSS", "file", "start s", "start RSS", "filter s", "payload",
                "png s", "in 2021")
@@ -204,16 +237,15 @@ def main(argv: list[str] | None = None) -> int:
     for count in (int(n) for n in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as folder:
             source = write_synthetic_acled(Path(folder) / "acled.csv", count)
-            for kind in ("geojson", "store"):
+            for kind in ("geojson", "store", "postgis") if server else ("geojson", "store"):
                 if kind == "geojson" and count > args.geojson_max:
                     print(f"{count:>9,} {kind:>8}   not run (over --geojson-max {args.geojson_max:,})")
                     continue
-                r = measure(kind, source, Path(folder) / kind)
+                r = measure(kind, source, Path(folder) / kind, url=server.new_database() if kind == "postgis" else None)
                 shown = f"{r['visible']:,}" + (" as grid counts" if r["aggregated"] else " points")
                 print(f"{count:>9,} {kind:>8} {r['import_s']:>9.1f} {r['import_rss_mb']:>8.0f}MB "
                       f"{r['file_mb']:>7.1f}MB {r['start_s']:>8.2f} {r['start_rss_mb']:>7.0f}MB {r['filter_s']:>9.3f} "
                       f"{r['payload_mb']:>7.2f}MB {r['png_s']:>6.2f}  {shown}", flush=True)
-    return 0
 
 
 if __name__ == "__main__":
