@@ -1,7 +1,9 @@
 """Imported layers too large to draw one by one: counts per grid cell instead of points.
 
-A browser map stays responsive up to some tens of thousands of points (measured with
-``python benchmarks/browser_points.py``: see :data:`AGGREGATE_ABOVE`). Beyond that, a layer's
+A browser map stays usable up to some tens of thousands of points. Measured with
+``python -m benchmarks.browser_points`` (headless Chromium on the 2-core development machine,
+under load): 10,000 clustered points 1.0 MB, drawn in 2.6 s, a zoom step 1.1 s; 20,000:
+1.6 MB, 4.2 s, 2.3 s; 50,000: 3.3 MB, 7.0 s; 100,000: 6.2 MB, 27 s. Beyond 20,000 a layer's
 matching rows are counted per square cell by the store (a SQL ``GROUP BY``, so no row becomes
 a Python object) and the map draws one shaded square per cell with its count, and says so.
 The snapshot exports use the same cells.
@@ -18,7 +20,8 @@ import pandas as pd
 from dashboard.assets import localize
 from dashboard.filters import ViewState
 
-# Above this many matching rows a layer is drawn as grid-cell counts (see the module docstring).
+# Above this many matching rows a layer is drawn as grid-cell counts: past it the page takes
+# several seconds to draw and each zoom over two (see the module docstring).
 AGGREGATE_ABOVE = 20_000
 # About this many cells across the wider side of the rows' extent.
 CELLS_ACROSS = 60
@@ -35,6 +38,7 @@ class ImportedLayer:
     rows: pd.DataFrame | None = None  # when drawn one by one
     cells: pd.DataFrame | None = None  # lon, lat (cell's south-west corner), count: when aggregated
     cell_deg: float | None = None
+    points_only: bool = False  # rows hold only id, lon, lat and category (enough for a compact cluster)
 
     @property
     def aggregated(self) -> bool:
@@ -57,10 +61,16 @@ def cell_size(extent: tuple[float, float, float, float] | None) -> float:
     return next((size for size in _NICE_SIZES if size >= wanted), _NICE_SIZES[-1])
 
 
-def imported_layer(store, name: str, total: int, state: ViewState,
-                   limit: int | None = AGGREGATE_ABOVE) -> ImportedLayer:
-    """The view of one dataset: its rows when at most ``limit`` match (always for None), else grid counts."""
+def imported_layer(store, name: str, total: int, state: ViewState, limit: int | None = AGGREGATE_ABOVE,
+                   points_above: int | None = None) -> ImportedLayer:
+    """The view of one dataset: its rows when at most ``limit`` match (always for None), else grid counts.
+
+    Above ``points_above`` matching rows only the columns a compact cluster draws are read
+    (the live map draws that many as dots without cards, see mapping.MAX_DETAILED_EVENTS).
+    """
     matching = store.count(name, state)
+    if points_above is not None and matching > points_above and (limit is None or matching <= limit):
+        return ImportedLayer(name, total, matching, rows=store.points(name, state), points_only=True)
     if limit is None or matching <= limit:
         return ImportedLayer(name, total, matching, rows=store.rows(name, state))
     size = cell_size(store.extent(name, state))

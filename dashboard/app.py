@@ -30,7 +30,9 @@ from dashboard.filters import (  # noqa: E402
 from dashboard.formatting import event_card_html, events_table, highlight_row, markdown_text  # noqa: E402
 from dashboard.layers import LAYERS  # noqa: E402
 from dashboard.map_overlays import build_overlays  # noqa: E402
-from dashboard.mapping import build_base_map, build_event_group, build_layer_groups, event_id_from_tooltip  # noqa: E402
+from dashboard.mapping import (  # noqa: E402
+    MAX_DETAILED_EVENTS, build_base_map, build_event_group, build_layer_groups, event_id_from_tooltip,
+)
 from dashboard.symbology import import_color  # noqa: E402
 from dashboard.review import CANDIDATES_DIR  # noqa: E402
 from dashboard.store import curated_store, imported_datasets  # noqa: E402
@@ -245,7 +247,8 @@ def main() -> None:
     shown_imports, import_colors = {}, {}
     for index, (name, total) in enumerate(imports.items()):
         if st.session_state.get(f"import_{name}", True):
-            layer = shown_imports[name] = imported_layer(store, name, total, state)
+            layer = shown_imports[name] = imported_layer(store, name, total, state,
+                                                         points_above=MAX_DETAILED_EVENTS)
             import_colors[name] = import_color(index)
             groups.append(build_grid_group(layer, import_colors[name]) if layer.aggregated else
                           build_event_group(layer.rows, {}, name=name, color=import_colors[name]))

@@ -208,3 +208,22 @@ def test_a_failed_import_leaves_the_dataset_as_it_was(tmp_path, backend, monkeyp
         import_dataset(write_csv(tmp_path / "b.csv", ACLED_COLUMNS, _rows(9)), format="acled", name="kept")
     assert imported_datasets().names() == {"kept": 5}
     assert imported_datasets().features("kept") == before
+
+
+
+def test_above_the_detailed_limit_only_the_points_are_read(tmp_path, backend, monkeypatch):
+    import dashboard.mapping
+    from dashboard.aggregate import imported_layer
+    from dashboard.mapping import build_event_group
+
+    monkeypatch.setattr(dashboard.mapping, "MAX_DETAILED_EVENTS", 10)
+    import_dataset(write_csv(tmp_path / "a.csv", ACLED_COLUMNS, _rows(30)), format="acled", name="pts")
+    store = imported_datasets()
+    layer = imported_layer(store, "pts", 30, ViewState(actors=("ISKP",)), points_above=10)
+    assert layer.points_only and not layer.aggregated
+    full = store.rows("pts", ViewState(actors=("ISKP",)))
+    assert list(layer.rows.columns) == ["id", "lon", "lat", "category"]
+    pd.testing.assert_frame_equal(layer.rows, full[["id", "lon", "lat", "category"]].reset_index(drop=True))
+    group = build_event_group(layer.rows, {}, color="#ff7f0e")  # enough for the compact cluster of a large layer
+    assert [type(child).__name__ for child in group._children.values()] == ["_CompactCluster"]
+    assert not imported_layer(store, "pts", 30, ViewState(actors=("ISKP",)), points_above=20).points_only
