@@ -227,3 +227,14 @@ def test_above_the_detailed_limit_only_the_points_are_read(tmp_path, backend, mo
     group = build_event_group(layer.rows, {}, color="#ff7f0e")  # enough for the compact cluster of a large layer
     assert [type(child).__name__ for child in group._children.values()] == ["_CompactCluster"]
     assert not imported_layer(store, "pts", 30, ViewState(actors=("ISKP",)), points_above=20).points_only
+
+
+def test_an_unreachable_database_is_one_clear_error(tmp_path, monkeypatch, capsys):
+    from dashboard.imports import main
+
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+    source = write_csv(tmp_path / "a.csv", ACLED_COLUMNS, _rows(2))
+    assert main([str(source), "--name", "x"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: ") and "cannot connect to the database in DASHBOARD_DATABASE_URL" in error
+    assert len(error.strip().splitlines()) == 1

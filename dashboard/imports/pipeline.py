@@ -57,10 +57,10 @@ def import_dataset(
     data = _checked_input(source, label, max_bytes)
     if format == "auto":
         format = detect_format(data, label)
-    store = imported_datasets(imports_dir)
     rows_read, imported, rejected, seen = 0, 0, [], set()
     writer = None
     try:
+        store = imported_datasets(imports_dir)
         for chunk_rows, features, chunk_rejected in _mapped_chunks(data, label, format, name, columns or {}):
             features, chunk_rejected = _drop_duplicate_ids(features, chunk_rejected, seen)
             rows_read += chunk_rows

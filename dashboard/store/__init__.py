@@ -22,6 +22,14 @@ import threading
 from pathlib import Path
 
 DATABASE_URL_VARIABLE = "DASHBOARD_DATABASE_URL"
+
+
+class StoreError(OSError):
+    """The store cannot be read or written (e.g. the database is unreachable); one line saying what to do.
+
+    An OSError, so callers that already report a failed file write (the importer, the export
+    command line, the review panel) report this the same way.
+    """
 _STORES: dict[tuple, object] = {}
 _LOCK = threading.Lock()
 

@@ -21,6 +21,7 @@ import pandas as pd
 import psycopg
 
 from dashboard.filters import ViewState
+from dashboard.store import StoreError
 from dashboard.store.datasets import features_to_table, rows_to_frame
 from dashboard.store.sql import where_clause
 
@@ -60,16 +61,15 @@ CREATE TABLE IF NOT EXISTS imported_datasets (
 """
 
 
-class StoreError(RuntimeError):
-    """The database cannot be used (unreachable, or PostGIS missing); the message says what to do."""
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 def connect(url: str, **options) -> psycopg.Connection:
     try:
         return psycopg.connect(url, **options)
     except psycopg.OperationalError as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise StoreError(f"cannot connect to the database in DASHBOARD_DATABASE_URL: {first}") from None
+        raise StoreError(f"cannot connect to the database in DASHBOARD_DATABASE_URL: {_first_line(error)}") from None
 
 
 def ensure_schema(connection: psycopg.Connection, tables: str) -> None:
@@ -209,17 +209,23 @@ class PostgisWriter:
             return
         table = features_to_table(features, first_seq=self.rows).to_pydict()
         columns = [table[column] for column in _COLUMNS[1:]]
-        with self._connection.cursor() as cursor:
-            with cursor.copy(f"COPY imported_events ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
-                for values in zip(*columns):
-                    copy.write_row((self.name, *values))
+        try:
+            with self._connection.cursor() as cursor:
+                with cursor.copy(f"COPY imported_events ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+                    for values in zip(*columns):
+                        copy.write_row((self.name, *values))
+        except psycopg.Error as error:
+            raise StoreError(f"the database refused dataset {self.name!r}: {_first_line(error)}") from None
         self.rows += len(features)
 
     def commit(self) -> str:
-        self._connection.execute(
-            "INSERT INTO imported_datasets (dataset, rows) VALUES (%s, %s) "
-            "ON CONFLICT (dataset) DO UPDATE SET rows = EXCLUDED.rows, imported_at = now()", [self.name, self.rows])
-        self._connection.commit()
+        try:
+            self._connection.execute(
+                "INSERT INTO imported_datasets (dataset, rows) VALUES (%s, %s) "
+                "ON CONFLICT (dataset) DO UPDATE SET rows = EXCLUDED.rows, imported_at = now()", [self.name, self.rows])
+            self._connection.commit()
+        except psycopg.Error as error:
+            raise StoreError(f"the database refused dataset {self.name!r}: {_first_line(error)}") from None
         self._connection.close()
         return f"PostgreSQL table imported_events (dataset {self.name})"
 
