@@ -35,7 +35,7 @@ from dashboard.mapping import (  # noqa: E402
 )
 from dashboard.symbology import import_color  # noqa: E402
 from dashboard.review import CANDIDATES_DIR  # noqa: E402
-from dashboard.store import curated_store, imported_datasets  # noqa: E402
+from dashboard.store import StoreError, curated_store, imported_datasets  # noqa: E402
 from dashboard.time_controls import ERAS, clip_window, era_bounds, era_for_window  # noqa: E402
 from dashboard.timeline import BRUSH, timeline_chart, window_from_brush  # noqa: E402
 from dashboard.ui_export import render_export_panel  # noqa: E402
@@ -216,12 +216,16 @@ def main() -> None:
         st.error("The map needs Streamlit's static file serving to load Leaflet offline. Start the app with "
                  "`bash dashboard/run.sh` or `streamlit run dashboard/app.py` from the repository root, where "
                  ".streamlit/config.toml switches it on.")
-    curated_data = curated_store(os.environ.get("DASHBOARD_EVENTS_PATH"))  # files, or PostGIS for a team
-    curated, articles = curated_data.events()
-    candidates, candidate_sets = curated_data.candidate_events(), curated_data.candidate_sets()
+    try:
+        curated_data = curated_store(os.environ.get("DASHBOARD_EVENTS_PATH"))  # files, or PostGIS for a team
+        curated, articles = curated_data.events()
+        candidates, candidate_sets = curated_data.candidate_events(), curated_data.candidate_sets()
+        store = imported_datasets()
+    except StoreError as error:
+        st.error(markdown_text(str(error)))
+        st.stop()
     events = curated if candidates is None else pd.concat([curated, candidates], ignore_index=True)
     import_errors: list[str] = []
-    store = imported_datasets()
     st.session_state._imports = imports = store.names(errors=import_errors)
     first, last = events["date_start"].min().date(), events["date_end"].max().date()
     _init_from_url(first, last)

@@ -196,3 +196,13 @@ def test_a_quote_not_in_its_article_is_not_accepted(store):
     with pytest.raises(ReviewError, match="not found verbatim"):
         store.accept("invented", ["cand-invented"])
     assert sorted(store.events()[0]["id"]) == before
+
+
+def test_the_app_says_when_the_database_cannot_be_reached(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    app.run()
+    assert not app.exception
+    assert "cannot connect to the database in DASHBOARD" in app.error[0].value.replace("\\", "")
