@@ -226,16 +226,23 @@ def output_texts(key: str, output: str) -> tuple[str, ...]:
         page = standalone_html(build_map(events, articles, state.layers, imports=imports))
         return tuple(html_texts(page))
     if output in FIGURES:
-        rendered = export_bytes(output, everything, articles, state, size="slide")  # draws without error
+        rendered = export_bytes(output, everything, articles, state, size="800x500")  # draws without error
         assert rendered.startswith(b"%PDF" if output == "pdf" else b"\x89PNG")
-        figure = build_snapshot_figure(everything, articles, state.layers, title=snapshot_title(state), size="slide")
-        return tuple(figure_texts(figure))
+        return _figure_texts(key)
     if output == "geojson":
         return tuple(json_texts(json.loads(export_bytes("geojson", everything, articles, state))))
     if output == "csv":
         text = export_bytes("csv", everything, articles, state).decode("utf-8-sig")
         return tuple(cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row)
     raise AssertionError(output)
+
+
+@lru_cache(maxsize=None)
+def _figure_texts(key: str) -> tuple[str, ...]:
+    """The strings of the slide-sized figure (PNG and PDF draw the same figure)."""
+    state, _events, articles, _imports, _refused = hostile_view(key)
+    figure = build_snapshot_figure(all_events(key), articles, state.layers, title=snapshot_title(state), size="slide")
+    return tuple(figure_texts(figure))
 
 
 def shown_as(payload: str, output: str, origin: str) -> str:
