@@ -69,7 +69,8 @@ def _display_copy(kind: str, name: str, tolerance: float) -> dict:
         if tolerance:
             geometry = shapely.simplify(geometry, tolerance, preserve_topology=True)
         geometry = shapely.transform(geometry, lambda xy: xy.round(decimals))
-        props = item["properties"] if kind == "layer" else {"name": item["properties"]["name"]}
+        # folium's GeoJsonTooltip writes property values into the page as HTML: names go encoded.
+        props = item["properties"] if kind == "layer" else {"name": escape(item["properties"]["name"])}
         features.append({"type": "Feature", "properties": props, "geometry": mapping(geometry)})
     return {"type": "FeatureCollection", "features": features}
 

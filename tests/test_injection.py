@@ -348,3 +348,16 @@ def test_csv_header_cells_from_imported_property_names_are_guarded():
     text = export_bytes("csv", events, {"art-h": {"id": "art-h", "title": "t"}}, ViewState()).decode("utf-8-sig")
     header = next(csv.reader(io.StringIO(text)))
     assert "'=HYPERLINK(1)" in header and "=HYPERLINK(1)" not in header
+
+
+def test_basemap_names_reach_their_tooltips_encoded(monkeypatch):
+    """Countries and rivers show their names through folium's GeoJsonTooltip, which writes them as HTML."""
+    import dashboard.mapping as mapping  # noqa: PLC0415
+    from dashboard.formatting import escape  # noqa: PLC0415
+
+    name = "<img src=x onerror=window.__xss=1>{{7*7}}"
+    hostile = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": name}, "geometry": {"type": "Point", "coordinates": [69.0, 37.0]}}]}
+    monkeypatch.setattr(mapping, "load_context", lambda _name: hostile)
+    (feature,) = mapping._display_copy.__wrapped__("context", "countries", 0.0)["features"]
+    assert feature["properties"]["name"] == escape(name) and unescape(escape(name)) == name
