@@ -216,6 +216,24 @@ def test_imported_geojson_never_claims_reviewed_or_a_curated_id(tmp_path):
     assert row["properties"]["title"] == "Claims to be curated"  # the rest is kept as given
 
 
+def test_an_imported_quote_is_never_attributed_to_a_registered_article(tmp_path):
+    props = {
+        "id": "x1", "title": "Quotes a seed", "category": "diplomacy", "actors": [], "date_start": "2021-08-20",
+        "date_end": "2021-08-20", "date_precision": "day", "date_basis": "explicit", "place": "Kabul",
+        "country": "AFG", "location_precision": "city", "uncertainty_km": 5,
+        "sources": [{"article": "002_6a4053b3925a4b14", "quote": "An invented sentence."}],
+        "review_status": "reviewed",
+    }
+    data = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [69.2, 34.5]}, "properties": props}]})
+    import_dataset(data.encode(), format="geojson", name="quotes", imports_dir=tmp_path)
+    (row,) = imported_datasets(tmp_path).features("quotes")
+    (source,) = row["properties"]["sources"]
+    assert not source.get("article")
+    assert source["citation"] == "article 002_6a4053b3925a4b14, as cited by dataset 'quotes'"
+    assert source["quote"] == "An invented sentence."
+
+
 # ----------------------------------------------------------------------------- the app
 
 

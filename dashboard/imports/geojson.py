@@ -61,10 +61,18 @@ def _import_geojson(data: bytes | Path, label: str, name: str, columns: dict) ->
 
 
 def _as_imported(props: dict, name: str) -> dict:
-    """An event-shaped feature as imported data: never "reviewed", never a curated event's id."""
+    """An event-shaped feature as imported data: never "reviewed", never a curated event's id, and
+    never a quote attributed to a registered article (nobody checked it against the article's text):
+    such a source becomes a citation naming the dataset."""
     own = str(props.get("id"))
     event_id = own if own.startswith(f"{name}:") else f"{name}:{own}"
-    return {**props, "id": event_id, "review_status": "imported", "dataset": name}
+    sources = [
+        {**{key: value for key, value in source.items() if key != "article"},
+         "citation": source.get("citation") or f"article {source['article']}, as cited by dataset '{name}'"}
+        if isinstance(source, dict) and source.get("article") else source
+        for source in props.get("sources") or []
+    ]
+    return {**props, "id": event_id, "review_status": "imported", "dataset": name, "sources": sources}
 
 
 def _property_text(key: object, value: object) -> object:
