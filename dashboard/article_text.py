@@ -100,7 +100,10 @@ _NOISE_LINE = re.compile(
     r"(?:photo|image|picture|caption|credit|photograph|file photo|video)s?\s*[:|]"
     r"|FILE\s*[-–—]|FILE PHOTO"
     r"|\(?(?:reporting|writing|editing|additional reporting|compiled|translated)\s+by\b"
-    r"|read (?:more|also)\b|related\s*:|see also\b|recommended\b|most read\b|watch\s*:"
+    r"|read (?:more|also)\b|(?:also|further) read(?:ing)?\b|related(?: stories| articles)?\s*:|see also\b"
+    r"|recommended\b|most read\b|watch\s*:|listen\s*:|advertisement\s*$|image (?:source|caption)\b"
+    r"|(?:updated|published|posted|last (?:modified|updated))\s*(?:on\s*)?:?\s*(?:\d|[A-Z][a-z]{2,8}\.? \d)"
+    r"|editor['’]s note\b|follow (?:our|the) live\b"
     r"|sign up\b|subscribe\b|follow us\b|click here\b|share this\b|newsletter\b"
     r"|copyright\b|©|all rights reserved|this article was provided by"
     r")",

@@ -36,7 +36,9 @@ def test_ordinary_sentences_are_not_datelines(text):
     ["Photo: Reuters", "Russian troops at a range near Kulob on Aug. 10, 2021. (AP Photo/Jane Roe)",
      "FILE - Taliban fighters in Kabul, Aug. 16, 2021.", "Read more: Russia and the Taliban",
      "(Reporting by Jane Roe; Editing by John Doe)", "Sign up for our weekly newsletter", "By Jane Roe",
-     "By Jane Roe, Dushanbe bureau", "© 2021 The Outlet. All rights reserved.", "Getty Images"],
+     "By Jane Roe, Dushanbe bureau", "© 2021 The Outlet. All rights reserved.", "Getty Images",
+     "Also read: Taliban take Kunduz", "Advertisement", "Image caption: Troops near Kulob",
+     "Updated: Aug. 16, 2021 10:41 GMT", "Published 16 August 2021", "Editor's note: this story was updated."],
 )
 def test_captions_credits_bylines_and_prompts_are_noise(line):
     assert is_noise(line)
@@ -45,7 +47,8 @@ def test_captions_credits_bylines_and_prompts_are_noise(line):
 @pytest.mark.parametrize(
     "line",
     ["By the end of August, the Taliban held Kabul.", "Russia held drills in Tajikistan on Aug. 10.",
-     "The photo shows nothing, officials said."],
+     "The photo shows nothing, officials said.", "Updated maps show the front line near Kunduz.",
+     "Published reports said the Taliban took Herat on Aug. 12."],
 )
 def test_story_lines_are_not_noise(line):
     assert not is_noise(line)
