@@ -38,6 +38,13 @@ if $with_tests && [ ! -x /usr/bin/chromium ]; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 fi
 
+# poppler-utils: pdftotext -bbox-layout, which the snapshot tests use to read the PDF's text boxes.
+if $with_tests && ! command -v pdftotext >/dev/null 2>&1; then
+    echo "Installing Debian's poppler-utils for the snapshot tests..."
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
+fi
+
 # PostgreSQL with PostGIS: the tests start a throwaway server of their own (tests/postgis.py).
 if $with_tests && { ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; }; then
     echo "Installing Debian's PostgreSQL and PostGIS for the store tests..."

@@ -18,10 +18,11 @@ from dashboard.filters import ViewState
 
 FIT_TO_EVENTS = "Fit to events"
 CURRENT_VIEW = "Current map view"
-FORMAT_LABELS = {"png": "PNG", "pdf": "PDF", "html": "HTML", "geojson": "GeoJSON", "csv": "CSV"}
+FORMAT_LABELS = {"png": "PNG", "pdf": "PDF", "svg": "SVG", "html": "HTML", "geojson": "GeoJSON", "csv": "CSV"}
 FORMAT_HELP = {
     "png": "Figure for slides and reports: layers, events, legend, scale bar and numbered sources.",
     "pdf": "The same figure as a one-page vector PDF.",
+    "svg": "The same figure as SVG with its text kept as text, for designers.",
     "html": "The interactive map as one file that opens offline.",
     "geojson": "The shown events with every property and source, strings exactly as stored.",
     "csv": "One row per event; cells starting with = + - @ get a leading ' so spreadsheets do not run them.",
@@ -45,12 +46,14 @@ def export_downloads(
     bbox: tuple[float, float, float, float] | None = None,
     size: str = "slide",
     label_sources: bool = True,
+    fit_events: bool = False,
 ) -> list[Download]:
-    """The five downloads for the shown events, each with a lazy maker of its bytes."""
+    """One download per format for the shown events, each with a lazy maker of its bytes."""
     downloads = []
     for fmt, mime in FORMATS.items():
         def make(fmt: str = fmt) -> bytes:
-            return export_bytes(fmt, events, articles, state, bbox=bbox, size=size, label_sources=label_sources)
+            return export_bytes(fmt, events, articles, state, bbox=bbox, size=size, label_sources=label_sources,
+                                fit_events=fit_events)
 
         downloads.append(Download(f"Download {FORMAT_LABELS[fmt]}", export_filename(state, fmt), mime, make,
                                   FORMAT_HELP[fmt]))
@@ -68,7 +71,7 @@ def render_export_panel(
     """Draw the export controls for the filtered ``events`` shown in ``state``.
 
     ``bounds`` is st_folium's ``bounds`` value (or a minlon, minlat, maxlon, maxlat tuple);
-    without it the figure fits the events.
+    without it the figure shows the region of interest (or fits the events, if the user asks).
     """
     bbox = bbox_from_bounds(bounds)
     st.markdown("**Export this view**")
@@ -77,12 +80,12 @@ def render_export_panel(
     extent = st.radio("Figure extent", [CURRENT_VIEW, FIT_TO_EVENTS], horizontal=True, key=f"{key}_extent",
                       disabled=bbox is None,
                       help="The map's current view, or the smallest view that shows every event. "
-                           "Until the map reports its view, figures fit the events.")
+                           "Until the map reports its view, figures show the region of interest the map opens on.")
     label_sources = st.checkbox("Number markers by their sources", value=True, key=f"{key}_numbers")
     st.caption(f"{len(events):,} event{'s' if len(events) != 1 else ''} · "
                f"{len(state.layers)} layer{'s' if len(state.layers) != 1 else ''} · files are made when you click")
     downloads = export_downloads(events, articles, state, bbox=bbox if extent == CURRENT_VIEW else None,
-                                 size=size, label_sources=label_sources)
+                                 size=size, label_sources=label_sources, fit_events=extent == FIT_TO_EVENTS)
     # A horizontal flex row: the buttons keep their full labels and wrap in a narrow column.
     row = st.container(horizontal=True, gap="small")
     for download in downloads:

@@ -117,15 +117,16 @@ def test_png_shows_the_event_colours(events):
 
 
 def test_figure_has_title_legend_sources_attribution_scale_and_north_arrow(events):
-    fig = build_snapshot_figure(events, ARTICLES, ALL_LAYERS, title=TITLE)
+    fig = build_snapshot_figure(events, ARTICLES, ALL_LAYERS, title=TITLE, fit_events=True)
     assert _texts(fig, "snapshot-title") == [TITLE]
     assert "5 events shown" in _texts(fig, "snapshot-subtitle")[0]
     legend = next(a for a in fig.legends if a.get_gid() == "snapshot-legend")
     labels = [t.get_text() for t in legend.get_texts()]
-    for expected in ("diplomacy", "military exercise", "armed conflict", "statement", "attack",
+    for expected in ("diplomacy", "military exercise", "armed conflict", "attack", "badge: events placed only by country",
                      "hollow: approximate place", "dashed ring: uncertainty", *(l.label for l in LAYERS.values())):
         assert expected in labels
     assert "economy" not in labels  # only the categories shown
+    assert "statement" not in labels  # its only event is counted on a country badge, not drawn as a point
     sources = " ".join(_texts(fig, "snapshot-sources")[0].split())  # undo the wrapping
     # oldest article first, then dataset citations
     assert sources.index("1. Taliban delegation in Moscow — Outlet A, 9 Jul 2021") < sources.index(
@@ -139,11 +140,11 @@ def test_figure_has_title_legend_sources_attribution_scale_and_north_arrow(event
 
 
 def test_markers_are_numbered_by_their_sources(events):
-    fig = build_snapshot_figure(events, ARTICLES, [], title=TITLE)
+    fig = build_snapshot_figure(events, ARTICLES, [], title=TITLE, fit_events=True)
     labels = sorted(_texts(fig, "snapshot-event-label"))
     # art-a is 1, art-b is 2, the dataset citation is 3
     assert labels == sorted(["1", "2", "1,2", "2", "3"])
-    unlabelled = build_snapshot_figure(events, ARTICLES, [], title=TITLE, label_sources=False)
+    unlabelled = build_snapshot_figure(events, ARTICLES, [], title=TITLE, label_sources=False, fit_events=True)
     assert _texts(unlabelled, "snapshot-event-label") == []
 
 
@@ -179,7 +180,7 @@ def test_long_titles_wrap_inside_the_figure_and_mark_a_cut(events, size):
 
 
 def test_markers_are_hollow_when_approximate_and_ringed_as_on_the_map(events):
-    fig = build_snapshot_figure(events, ARTICLES, [], title=TITLE)
+    fig = build_snapshot_figure(events, ARTICLES, [], title=TITLE, fit_events=True)
     ax = next(a for a in fig.axes if a.get_gid() == "snapshot-map")
     scatter = next(c for c in ax.collections if c.get_gid() == "snapshot-events")
     faces = [to_hex(c) for c in scatter.get_facecolors()]
@@ -230,14 +231,16 @@ def test_only_events_inside_the_view_are_drawn_counted_and_cited(events):
 
 
 def test_fit_to_events_includes_every_event_with_a_margin(events):
-    minlon, minlat, maxlon, maxlat = _map_extent_lonlat(build_snapshot_figure(events, ARTICLES, [], title=TITLE))
+    minlon, minlat, maxlon, maxlat = _map_extent_lonlat(build_snapshot_figure(events, ARTICLES, [], title=TITLE,
+                                                                              fit_events=True))
     assert minlon < events["lon"].min() - 0.2 and maxlon > events["lon"].max() + 0.2
     assert minlat < events["lat"].min() - 0.2 and maxlat > events["lat"].max() + 0.2
 
 
 def test_single_event_gets_a_minimum_extent(events):
     one = events[events["id"] == "kharb-site"]
-    minlon, minlat, maxlon, maxlat = _map_extent_lonlat(build_snapshot_figure(one, ARTICLES, [], title=TITLE))
+    minlon, minlat, maxlon, maxlat = _map_extent_lonlat(build_snapshot_figure(one, ARTICLES, [], title=TITLE,
+                                                                              fit_events=True))
     height_km = (maxlat - minlat) * 111.2
     assert MIN_EXTENT_KM * 0.95 <= height_km < MIN_EXTENT_KM * 2
     assert minlon < 68.64 < maxlon and minlat < 37.45 < maxlat
@@ -423,7 +426,7 @@ def _panel_script(events, articles, state, bounds):
     render_export_panel(events, articles, state, bounds)
 
 
-def test_export_panel_draws_the_five_download_buttons_and_a_size_choice(events):
+def test_export_panel_draws_the_six_download_buttons_and_a_size_choice(events):
     from streamlit.testing.v1 import AppTest
 
     state = ViewState(start=date(2021, 8, 1), end=date(2021, 8, 31))
@@ -432,7 +435,7 @@ def test_export_panel_draws_the_five_download_buttons_and_a_size_choice(events):
                                                        "bounds": bounds}, default_timeout=30).run()
     assert not app.exception
     assert [b.label for b in app.get("download_button")] == [
-        "Download PNG", "Download PDF", "Download HTML", "Download GeoJSON", "Download CSV"]
+        "Download PNG", "Download PDF", "Download SVG", "Download HTML", "Download GeoJSON", "Download CSV"]
     size = app.radio(key="export_size")
     assert size.options == ["Slide (1600×1000 px)", "A4 landscape (300 dpi)"] and size.value == "slide"
     size.set_value("a4").run()
@@ -448,7 +451,7 @@ def test_export_panel_without_map_bounds_fits_the_events(events):
                                                        "bounds": None}, default_timeout=30).run()
     assert not app.exception
     assert app.radio(key="export_extent").disabled is True
-    assert len(app.get("download_button")) == 5
+    assert len(app.get("download_button")) == 6
 
 
 def test_export_downloads_make_the_right_files_lazily(events):
@@ -458,10 +461,11 @@ def test_export_downloads_make_the_right_files_lazily(events):
     downloads = {d.label: d for d in export_downloads(events, ARTICLES, state, bbox=(66.0, 34.0, 72.0, 39.5),
                                                       size="a4", label_sources=False)}
     assert {d.file_name for d in downloads.values()} == {
-        f"events_2021-08-01_2021-08-31.{ext}" for ext in ("png", "pdf", "html", "geojson", "csv")}
+        f"events_2021-08-01_2021-08-31.{ext}" for ext in ("png", "pdf", "svg", "html", "geojson", "csv")}
     assert downloads["Download PNG"].mime == "image/png"
     assert Image.open(io.BytesIO(downloads["Download PNG"].make_data())).size == (3508, 2480)
     assert downloads["Download PDF"].make_data().startswith(b"%PDF")
+    assert b"<svg" in downloads["Download SVG"].make_data()[:2000]
     assert b"[[34.0, 66.0], [39.5, 72.0]]" in downloads["Download HTML"].make_data()  # the same view
     assert [f["properties"]["id"] for f in json.loads(downloads["Download GeoJSON"].make_data())["features"]] == list(
         events["id"])

@@ -53,6 +53,7 @@ from dashboard.export.figure import (  # noqa: E402
     build_snapshot_figure,
     render_snapshot_pdf,
     render_snapshot_png,
+    render_snapshot_svg,
 )
 from dashboard.export.formats import FORMATS, export_bytes, snapshot_html  # noqa: E402
 from dashboard.export.furniture import nice_length_km  # noqa: E402
@@ -102,6 +103,7 @@ __all__ = [
     "parse_bbox",
     "render_snapshot_pdf",
     "render_snapshot_png",
+    "render_snapshot_svg",
     "snapshot_html",
     "snapshot_title",
     "state_from_args",

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import matplotlib
-from matplotlib import patheffects
 from matplotlib.patches import Circle
 
 from dashboard.export.extent import _TO_LONLAT, _TO_MERCATOR, BBox
+from dashboard.export.labels import CENTRED, LabelLayer
 from dashboard.layers import CONTEXT_DIR, LAYERS, layer_path, read_geojson
 
 MIN_LABELLED_COUNTRY_SHARE = 0.004  # smaller countries (in view) stay unlabelled, their names would collide
@@ -50,7 +50,7 @@ def _in_view(frame: gpd.GeoDataFrame, extent: BBox, tolerance: float) -> gpd.Geo
     return clipped.simplify(tolerance)
 
 
-def _draw_basemap(ax, extent: BBox, tolerance: float) -> None:
+def _draw_basemap(ax, extent: BBox, tolerance: float, labels: LabelLayer) -> None:
     ax.set_facecolor(SEA)
     countries = mercator_frame(CONTEXT_DIR / "countries.geojson")
     land = _in_view(countries, extent, tolerance)
@@ -60,13 +60,12 @@ def _draw_basemap(ax, extent: BBox, tolerance: float) -> None:
     if len(rivers):
         rivers.plot(ax=ax, color=RIVER, linewidth=0.8, zorder=2, aspect=None)
     x0, y0, x1, y1 = extent
-    halo = [patheffects.withStroke(linewidth=2, foreground="white")]
     view_area = (x1 - x0) * (y1 - y0)
     for row in countries.itertuples():
         lx, ly = _TO_MERCATOR.transform(float(row.label_x), float(row.label_y))
         if x0 < lx < x1 and y0 < ly < y1 and row.geometry.area > MIN_LABELLED_COUNTRY_SHARE * view_area:
-            ax.text(lx, ly, str(row.name).upper(), fontsize=7.5, color="#8a8a8a", ha="center", va="center",
-                    style="italic", zorder=3, clip_on=True, parse_math=False)
+            labels.add_label(ax, str(row.name).upper(), (lx, ly), rank=3, positions=CENTRED, color="#8a8a8a",
+                             style="italic", zorder=3, bbox=None, gid="snapshot-country-name")
     places = mercator_frame(CONTEXT_DIR / "places.geojson")
     for row in places.itertuples():
         if row.kind in ("country", "province", "site"):
@@ -75,12 +74,13 @@ def _draw_basemap(ax, extent: BBox, tolerance: float) -> None:
         if not (x0 < px < x1 and y0 < py < y1):
             continue
         ax.plot(px, py, "o", markersize=2.5, color="#333333", zorder=3)
-        ax.annotate(str(row.name), (px, py), xytext=(3, 2), textcoords="offset points", fontsize=6.5,
-                    color="#333333", fontweight="bold" if row.kind == "capital" else "normal",
-                    path_effects=halo, zorder=6.5, annotation_clip=True, clip_on=True, parse_math=False)
+        labels.add_marker(px, py, 1.6)
+        labels.add_label(ax, str(row.name), (px, py), rank=1 if row.kind == "capital" else 2 if row.kind == "city" else 4,
+                         color="#333333", fontweight="bold" if row.kind == "capital" else "normal", zorder=6.5,
+                         gid="snapshot-place")
 
 
-def _draw_layer(ax, layer_id: str, extent: BBox, tolerance: float) -> None:
+def _draw_layer(ax, layer_id: str, extent: BBox, tolerance: float, labels: LabelLayer) -> None:
     layer = LAYERS[layer_id]
     frame = mercator_frame(layer_path(layer_id))
     for row in frame.itertuples():
@@ -104,3 +104,4 @@ def _draw_layer(ax, layer_id: str, extent: BBox, tolerance: float) -> None:
             former = getattr(row, "status", None) == "former"
             ax.plot(geometry.x, geometry.y, "s", markersize=6.5, markeredgewidth=1.6, markeredgecolor=layer.color,
                     markerfacecolor="white" if former else layer.color, zorder=6)
+            labels.add_marker(geometry.x, geometry.y, 4.6)  # the square's half diagonal

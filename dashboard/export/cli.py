@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--actors", help="comma-separated actors (default: all)")
     parser.add_argument("--q", default="", help="text search in titles, summaries, places and quotes")
     parser.add_argument("--bbox", type=bbox_arg, help="minlon,minlat,maxlon,maxlat within ±180/±85 "
-                                                      "(default: fit the events)")
+                                                      "(default: the region of interest the live map opens on)")
     parser.add_argument("--size", default="slide", help="slide (1600x1000), a4 (3508x2480 at 300 dpi) or WxH")
     parser.add_argument("--imports", help="comma-separated imported datasets to include (python -m dashboard.imports)")
     parser.add_argument("--no-numbers", action="store_true", help="do not number the markers by source")

@@ -10,9 +10,11 @@ thread-safe, so snapshots from concurrent Streamlit sessions take turns.
 from __future__ import annotations
 
 import io
+import textwrap
 import threading
 from collections.abc import Iterable, Sequence
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -30,12 +32,15 @@ from dashboard.export.extent import (
 )
 from dashboard.export.grids import draw_grids, grid_note
 from dashboard.export.furniture import (
+    _chars_that_fit,
     _draw_header,
     _draw_legend,
     _draw_north_arrow,
     _draw_scale_bar,
     _draw_source_list,
 )
+from dashboard.export.inset import draw_overview_inset, outside_note
+from dashboard.export.labels import MIN_FONT_PT, LabelLayer, place_labels
 from dashboard.export.markers import _draw_events, _ring_radii, badge_positions
 from dashboard.export.sources import attributions, cited_sources
 from dashboard.layers import LAYERS
@@ -76,11 +81,12 @@ def build_snapshot_figure(
     size: str = "slide",
     label_sources: bool = True,
     grids: Sequence = (),
+    fit_events: bool = False,
 ) -> Figure:
     """The snapshot as a matplotlib Figure (not yet rasterized, so tests can inspect its artists).
 
     ``bbox`` (minlon, minlat, maxlon, maxlat) is the on-screen extent; without it the map
-    fits the events. The extent grows to fill the map frame, never shrinks. ``grids`` are
+    shows the region of interest, as the live map opens (``fit_events`` fits the events instead). The extent grows to fill the map frame, never shrinks. ``grids`` are
     (aggregated imported layer, colour) pairs drawn as counts per cell (dashboard.export.grids).
     """
     width_px, height_px, dpi = _size(size)
@@ -88,7 +94,7 @@ def build_snapshot_figure(
     # The Agg canvas is attached only once the map is drawn: geopandas calls draw_idle() after
     # every plot, which an attached Agg canvas would honour with a full render each time.
     fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
-    map_box = (0.015, 0.075, 0.645, 0.78)  # left, bottom, width, height in figure fractions
+    map_box = (0.015, 0.1, 0.625, 0.755)  # left, bottom, width, height in figure fractions
     ax = fig.add_axes(map_box)
     ax.set_gid("snapshot-map")
 
@@ -97,27 +103,30 @@ def build_snapshot_figure(
     x, y = badge_positions(events, np.asarray(x, float), np.asarray(y, float))
     if bbox is not None:
         extent = _mercator_bbox(check_bbox(bbox))
+    elif fit_events and len(events):
+        extent = _fit_extent(x, y, _ring_radii(events) if len(events) <= MAX_DETAILED_EVENTS else np.zeros(len(x)))
     elif grids and not len(events):
         extent = _grid_extent(grids)
-    elif len(events):
-        extent = _fit_extent(x, y, _ring_radii(events) if len(events) <= MAX_DETAILED_EVENTS else np.zeros(len(x)))
     else:
-        extent = _mercator_bbox(DEFAULT_BBOX)
+        extent = _mercator_bbox(DEFAULT_BBOX)  # the region of interest, as the live map opens
     extent = _match_aspect(extent, (map_box[2] * width_px) / (map_box[3] * height_px))
     tolerance = (extent[2] - extent[0]) / (map_box[2] * width_px)  # about one pixel
-    # Only events inside the frame are drawn, counted and cited; the count says how many are left out.
+    # Events inside the frame are drawn, counted and cited; those outside go to the overview inset
+    # and are named under the map, so nothing is silently dropped.
     inside = (x >= extent[0]) & (x <= extent[2]) & (y >= extent[1]) & (y <= extent[3])
-    outside_count = int((~inside).sum())
+    outside = events[~inside]
+    outside_xy = (x[~inside], y[~inside])
     events, x, y = events[inside], x[inside], y[inside]
 
-    _draw_basemap(ax, extent, tolerance)
+    labels = LabelLayer()
+    _draw_basemap(ax, extent, tolerance, labels)
     for layer_id in layer_ids:
-        _draw_layer(ax, layer_id, extent, tolerance)
+        _draw_layer(ax, layer_id, extent, tolerance, labels)
     draw_grids(ax, grids)
     sources = cited_sources(events, articles)
     detailed = len(events) <= MAX_DETAILED_EVENTS
     numbered = label_sources and len(events) <= MAX_LABELLED_EVENTS
-    _draw_events(ax, events, x, y, detailed=detailed, numbers=sources.numbers if numbered else None)
+    _draw_events(ax, events, x, y, detailed=detailed, numbers=sources.numbers if numbered else None, labels=labels)
 
     ax.set_xlim(extent[0], extent[2])
     ax.set_ylim(extent[1], extent[3])
@@ -129,21 +138,31 @@ def build_snapshot_figure(
     for spine in ax.spines.values():
         spine.set_edgecolor("#555555")
         spine.set_linewidth(0.8)
-    _draw_scale_bar(ax, extent)
-    _draw_north_arrow(ax)
+    labels.fixed.append(_draw_scale_bar(ax, extent))
+    labels.fixed.append(_draw_north_arrow(ax))
+    if len(outside):
+        labels.fixed.append(draw_overview_inset(fig, ax, extent, outside, *outside_xy, x, y))
 
-    FigureCanvasAgg(fig)
+    canvas = FigureCanvasAgg(fig)
+    place_labels(ax, labels, canvas.get_renderer())
     _draw_header(fig, title, events, layer_ids, rings_omitted=not detailed,
-                 labels_omitted=label_sources and not numbered, outside_count=outside_count)
+                 labels_omitted=label_sources and not numbered, outside_count=len(outside))
     legend = _draw_legend(fig, events, layer_ids)
     _draw_source_list(fig, legend, sources.entries, numbered=numbered)
-    credits = "Map data: " + "; ".join(attributions(layer_ids))
-    fig.text(0.015, 0.03, credits, fontsize=6.5, color="#444444", va="center", parse_math=False,
-             gid="snapshot-attribution", wrap=True)
+    margin = [outside_note(outside)] if len(outside) else []
     if grids:
-        fig.text(0.015, 0.055, grid_note(grids), fontsize=6.5, color="#444444", va="center", parse_math=False,
-                 gid="snapshot-grid-note")
-    fig.text(0.985, 0.03, "Web Mercator (EPSG:3857)", fontsize=6.5, color="#777777", ha="right", va="center")
+        margin.append(grid_note(grids))
+    if margin:
+        width = _chars_that_fit(fig, 0.62, MIN_FONT_PT)
+        lines = textwrap.wrap(" · ".join(margin), width=width)
+        if len(lines) > 2:  # the cut is marked; the CSV export lists every event
+            lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width=width, placeholder=" …")]
+        fig.text(0.015, 0.084, "\n".join(lines), fontsize=MIN_FONT_PT, color="#444444", va="top", linespacing=1.15,
+                 parse_math=False, gid="snapshot-outside")
+    credits = "Map data: " + "; ".join(attributions(layer_ids))
+    fig.text(0.015, 0.02, credits, fontsize=MIN_FONT_PT, color="#444444", va="center", parse_math=False,
+             gid="snapshot-attribution", wrap=True)
+    fig.text(0.985, 0.02, "Web Mercator (EPSG:3857)", fontsize=MIN_FONT_PT, color="#777777", ha="right", va="center")
     _literal_text(fig)
     return fig
 
@@ -176,7 +195,10 @@ _RENDER_LOCK = threading.Lock()
 def _save(fig: Figure, fmt: str, title: str, credits: str) -> bytes:
     buffer = io.BytesIO()
     metadata = {"Title": title, "Author": credits} if fmt == "pdf" else {"Title": title, "Source": credits}
-    fig.savefig(buffer, format=fmt, dpi=fig.dpi, metadata=metadata)
+    # SVG keeps its text as text (fonttype none), so designers can edit the labels; the PDF embeds
+    # TrueType fonts (42), whose true metrics PDF readers use to measure and select words.
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+        fig.savefig(buffer, format=fmt, dpi=fig.dpi, metadata=metadata)
     return buffer.getvalue()
 
 
@@ -190,10 +212,11 @@ def render_snapshot_png(
     size: str = "slide",
     label_sources: bool = True,
     grids: Sequence = (),
+    fit_events: bool = False,
 ) -> bytes:
     """The snapshot as PNG bytes of exactly the preset's pixel size."""
     return _render("png", events, articles, layer_ids, title=title, bbox=bbox, size=size, label_sources=label_sources,
-                   grids=grids)
+                   grids=grids, fit_events=fit_events)
 
 
 def render_snapshot_pdf(
@@ -206,15 +229,33 @@ def render_snapshot_pdf(
     size: str = "a4",
     label_sources: bool = True,
     grids: Sequence = (),
+    fit_events: bool = False,
 ) -> bytes:
     """The snapshot as a one-page vector PDF (A4 landscape, or the slide's aspect)."""
     return _render("pdf", events, articles, layer_ids, title=title, bbox=bbox, size=size, label_sources=label_sources,
-                   grids=grids)
+                   grids=grids, fit_events=fit_events)
 
 
-def _render(fmt: str, events, articles, layer_ids, *, title, bbox, size, label_sources, grids=()) -> bytes:
+def render_snapshot_svg(
+    events: pd.DataFrame,
+    articles: dict[str, dict],
+    layer_ids: Iterable[str],
+    *,
+    title: str,
+    bbox: Sequence[float] | None = None,
+    size: str = "slide",
+    label_sources: bool = True,
+    grids: Sequence = (),
+    fit_events: bool = False,
+) -> bytes:
+    """The snapshot as SVG with its text kept as <text> elements (for designers)."""
+    return _render("svg", events, articles, layer_ids, title=title, bbox=bbox, size=size, label_sources=label_sources,
+                   grids=grids, fit_events=fit_events)
+
+
+def _render(fmt: str, events, articles, layer_ids, *, title, bbox, size, label_sources, grids=(), fit_events=False) -> bytes:
     layer_ids = list(layer_ids)
     with _RENDER_LOCK:
         fig = build_snapshot_figure(events, articles, layer_ids, title=title, bbox=bbox, size=size,
-                                    label_sources=label_sources, grids=grids)
+                                    label_sources=label_sources, grids=grids, fit_events=fit_events)
         return _save(fig, fmt, title, "Map data: " + "; ".join(attributions(layer_ids)))

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from dashboard.export.extent import check_bbox
-from dashboard.export.figure import render_snapshot_pdf, render_snapshot_png
+from dashboard.export.figure import render_snapshot_pdf, render_snapshot_png, render_snapshot_svg
 from dashboard.export.naming import snapshot_title
 from dashboard.export.tables import events_csv, events_geojson
 from dashboard.filters import ViewState
@@ -23,6 +23,7 @@ from dashboard.mapping import build_map, standalone_html
 FORMATS = {  # extension -> MIME type
     "png": "image/png",
     "pdf": "application/pdf",
+    "svg": "image/svg+xml",
     "html": "text/html",
     "geojson": "application/geo+json",
     "csv": "text/csv",
@@ -60,7 +61,7 @@ def snapshot_html(
 
 def export_bytes(fmt: str, events: pd.DataFrame, articles: dict[str, dict], state: ViewState, *,
                  bbox: Sequence[float] | None = None, size: str = "slide", label_sources: bool = True,
-                 imported: Sequence = ()) -> bytes:
+                 imported: Sequence = (), fit_events: bool = False) -> bytes:
     """The file contents for one format (png, pdf, html, geojson, csv) of already filtered events.
 
     ``imported``: (dataset layer, colour) pairs (dashboard.aggregate.ImportedLayer) in the
@@ -75,10 +76,13 @@ def export_bytes(fmt: str, events: pd.DataFrame, articles: dict[str, dict], stat
         events = pd.concat([events, *rows], ignore_index=True)
     if fmt == "png":
         return render_snapshot_png(events, articles, state.layers, title=title, bbox=bbox, size=size,
-                                   label_sources=label_sources, grids=grids)
+                                   label_sources=label_sources, grids=grids, fit_events=fit_events)
     if fmt == "pdf":
         return render_snapshot_pdf(events, articles, state.layers, title=title, bbox=bbox, size=size,
-                                   label_sources=label_sources, grids=grids)
+                                   label_sources=label_sources, grids=grids, fit_events=fit_events)
+    if fmt == "svg":
+        return render_snapshot_svg(events, articles, state.layers, title=title, bbox=bbox, size=size,
+                                   label_sources=label_sources, grids=grids, fit_events=fit_events)
     if fmt == "geojson":
         return events_geojson(events)
     if fmt == "csv":

@@ -12,6 +12,7 @@ import math
 import textwrap
 
 import matplotlib
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -22,20 +23,25 @@ from matplotlib_scalebar.scalebar import ScaleBar
 
 from dashboard.events import CATEGORIES
 from dashboard.export.extent import _TO_LONLAT, BBox
+from dashboard.export.labels import MIN_FONT_PT
 from dashboard.formatting import format_event_date
 from dashboard.layers import LAYERS
-from dashboard.symbology import category_color
+from dashboard.symbology import BADGE_COLOR, category_color, is_approximate, is_country_level, ring_km
 
 
-def _draw_scale_bar(ax, extent: BBox) -> None:
+COLUMN_X = 0.655  # left edge of the column beside the map (legend, then sources)
+
+
+def _draw_scale_bar(ax, extent: BBox):
     """One mercator metre is cos(latitude) real metres: the bar is true at the map's centre."""
     centre_lat = _TO_LONLAT.transform((extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2)[1]
     metres_per_unit = math.cos(math.radians(centre_lat))
-    bar = ScaleBar(metres_per_unit, units="m", location="lower left", box_alpha=0.8, font_properties={"size": 7},
+    bar = ScaleBar(metres_per_unit, units="m", location="lower left", box_alpha=0.8, font_properties={"size": MIN_FONT_PT},
                    fixed_value=nice_length_km((extent[2] - extent[0]) * metres_per_unit / 1000 * 0.2),
                    fixed_units="km")
     bar.set_gid("snapshot-scalebar")
     ax.add_artist(bar)
+    return bar
 
 
 def nice_length_km(target_km: float) -> float:
@@ -44,8 +50,8 @@ def nice_length_km(target_km: float) -> float:
     return max(step * base for step in (1, 2, 5) if step * base <= target_km)
 
 
-def _draw_north_arrow(ax) -> None:
-    ax.annotate("N", xy=(0.955, 0.95), xytext=(0.955, 0.84), xycoords="axes fraction", ha="center", va="center",
+def _draw_north_arrow(ax):
+    return ax.annotate("N", xy=(0.955, 0.95), xytext=(0.955, 0.84), xycoords="axes fraction", ha="center", va="center",
                 fontsize=10, fontweight="bold", zorder=10, gid="snapshot-north-arrow",
                 arrowprops={"facecolor": "#222222", "edgecolor": "#222222", "width": 3, "headwidth": 9,
                             "headlength": 8, "shrink": 0.0})
@@ -65,10 +71,10 @@ def _chars_that_fit(fig: Figure, width_fraction: float, fontsize: float, weight:
 def _draw_header(fig: Figure, title: str, events: pd.DataFrame, layer_ids: list[str], *, rings_omitted: bool,
                  labels_omitted: bool, outside_count: int) -> None:
     """Title (at most two lines, a cut is marked) and a subtitle that says what the map shows and leaves out."""
-    lines = textwrap.wrap(title, width=_chars_that_fit(fig, 0.97, 14, "bold")) or [""]
+    lines = textwrap.wrap(title, width=_chars_that_fit(fig, 0.97, 15, "bold")) or [""]
     if len(lines) > 2:  # never silently: the cut is marked
         lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width=len(lines[0]), placeholder=" …")]
-    fig.text(0.015, 0.965, "\n".join(lines), fontsize=14, fontweight="bold", va="top", parse_math=False,
+    fig.text(0.015, 0.965, "\n".join(lines), fontsize=15, fontweight="bold", va="top", parse_math=False,
              gid="snapshot-title")
     count = f"{len(events):,} event{'s' if len(events) != 1 else ''} shown"
     if len(events):
@@ -84,24 +90,30 @@ def _draw_header(fig: Figure, title: str, events: pd.DataFrame, layer_ids: list[
         subtitle += " · uncertainty rings omitted at this number of events"
     if labels_omitted:
         subtitle += " · markers not numbered at this number of events"
-    title_line = 14 * 1.25 / 72 / fig.get_figheight()  # one title line as a figure fraction
-    subtitle = textwrap.shorten(subtitle, width=_chars_that_fit(fig, 0.97, 8), placeholder=" …")
-    fig.text(0.015, 0.965 - title_line * len(lines) - 0.008, subtitle, fontsize=8, color="#444444", va="top",
+    title_line = 15 * 1.25 / 72 / fig.get_figheight()  # one title line as a figure fraction
+    subtitle = textwrap.shorten(subtitle, width=_chars_that_fit(fig, 0.97, 10), placeholder=" …")
+    fig.text(0.015, 0.965 - title_line * len(lines) - 0.008, subtitle, fontsize=10, color="#444444", va="top",
              parse_math=False, gid="snapshot-subtitle")
 
 
 def _draw_legend(fig: Figure, events: pd.DataFrame, layer_ids: list[str]):
-    """Categories present, what hollow and dashed mean, and the toggled layers."""
-    present = list(dict.fromkeys(events["category"])) if len(events) else []
+    """What is drawn, as on the live map: categories of the points, the symbols used, the toggled layers."""
+    country = events["location_precision"].map(is_country_level).to_numpy(bool) if len(events) else np.zeros(0, bool)
+    points = events[~country] if len(events) else events
+    present = list(dict.fromkeys(points["category"])) if len(points) else []
     handles = [Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor=category_color(c),
                       markeredgecolor=category_color(c), label=c.replace("_", " "))
                for c in CATEGORIES if c in present]
-    handles += [
-        Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor="white", markeredgecolor="#555555",
-               markeredgewidth=1.5, label="hollow: approximate place"),
-        Circle((0, 0), 1, facecolor="none", edgecolor="#555555", linewidth=0.8, linestyle="--",
-               label="dashed ring: uncertainty"),
-    ]
+    precisions = list(zip(points["location_precision"], points["uncertainty_km"])) if len(points) else []
+    if any(is_approximate(p, u) for p, u in precisions):
+        handles.append(Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor="white",
+                              markeredgecolor="#555555", markeredgewidth=1.5, label="hollow: approximate place"))
+    if any(ring_km(p, u) for p, u in precisions):
+        handles.append(Circle((0, 0), 1, facecolor="none", edgecolor="#555555", linewidth=0.8, linestyle="--",
+                              label="dashed ring: uncertainty"))
+    if country.any():
+        handles.append(Line2D([], [], marker="s", linestyle="", markersize=8, color=BADGE_COLOR,
+                              label="badge: events placed only by country"))
     handler_map = {Circle: HandlerPatch(patch_func=_ring_handle)}
     if "review_status" in events and (events["review_status"] == "unreviewed").any():
         unreviewed = Circle((0, 0), 1, facecolor="white", edgecolor="#555555", linewidth=1.5,
@@ -117,10 +129,12 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, layer_ids: list[str]):
         else:
             handles.append(Patch(facecolor=matplotlib.colors.to_rgba(layer.color, 0.18), edgecolor=layer.color,
                                  label=layer.label))
-    legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.675, 0.86), frameon=False,
-                        fontsize=7, title="Legend", title_fontsize=8, alignment="left",
-                        ncols=2 if len(handles) > 18 else 1, handletextpad=0.4, columnspacing=0.8,
-                        handler_map=handler_map)
+    # Two columns when there are many entries and every label fits half the column's width.
+    half = _chars_that_fit(fig, (0.99 - COLUMN_X) / 2, MIN_FONT_PT) - 4  # minus the symbol
+    ncols = 2 if len(handles) > 10 and max(len(h.get_label()) for h in handles) <= half else 1
+    legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(COLUMN_X - 0.005, 0.86), frameon=False,
+                        fontsize=MIN_FONT_PT, title="Legend", title_fontsize=10, alignment="left",
+                        ncols=ncols, handletextpad=0.4, columnspacing=0.8, handler_map=handler_map)
     legend.set_gid("snapshot-legend")
     legend.get_title().set_fontweight("bold")
     return legend
@@ -140,9 +154,9 @@ def _draw_source_list(fig: Figure, legend, entries: list[str], *, numbered: bool
     legend_box = legend.get_window_extent(renderer).transformed(fig.transFigure.inverted())
     top = legend_box.y0 - 0.025
     bottom = 0.075
-    fontsize = 6.5
+    fontsize = MIN_FONT_PT
     line_height = fontsize * 1.3 / 72 / fig.get_figheight()  # figure fraction per line
-    width_chars = _chars_that_fit(fig, 0.30, fontsize)
+    width_chars = _chars_that_fit(fig, 0.99 - COLUMN_X, fontsize)
     budget = max(int((top - bottom) / line_height) - 1, 1)
     lines: list[str] = []
     shown = 0
@@ -156,7 +170,7 @@ def _draw_source_list(fig: Figure, legend, entries: list[str], *, numbered: bool
         lines.append(f"… and {len(entries) - shown} more (see the CSV export)")
     if not entries:
         lines = ["No events in this view."]
-    fig.text(0.68, top, "Sources (numbers on the map)" if numbered else "Sources", fontsize=8, fontweight="bold", va="top",
+    fig.text(COLUMN_X, top, "Sources (numbers on the map)" if numbered else "Sources", fontsize=10, fontweight="bold", va="top",
              gid="snapshot-sources-heading")
-    fig.text(0.68, top - 0.035, "\n".join(lines), fontsize=fontsize, va="top", linespacing=1.3,
+    fig.text(COLUMN_X, top - 0.035, "\n".join(lines), fontsize=fontsize, va="top", linespacing=1.3,
              parse_math=False, gid="snapshot-sources")

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib import patheffects
 from matplotlib.collections import PatchCollection
 from matplotlib.patches import Circle
 
 from dashboard.export.extent import _TO_MERCATOR
+from dashboard.export.labels import MIN_FONT_PT, LabelLayer
 from dashboard.symbology import BADGE_COLOR, category_color, country_badge_groups, is_approximate, is_country_level, ring_km
 
 
@@ -23,6 +23,9 @@ def _ring_radii(events: pd.DataFrame) -> np.ndarray:
     km = np.array([ring_km(p, u) for p, u in zip(events["location_precision"], events["uncertainty_km"])], float)
     stretch = 1 / np.cos(np.radians(events["lat"].to_numpy(float)))  # mercator metres per true metre
     return km * 1000 * stretch
+
+# Under (or above) a badge: clear of its rounded box.
+BELOW_BADGE = [((0, -10), "center", "top"), ((0, 10), "center", "bottom"), ((0, -20), "center", "top")]
 
 
 def country_level_mask(events: pd.DataFrame) -> np.ndarray:
@@ -43,17 +46,18 @@ def badge_positions(events: pd.DataFrame, x: np.ndarray, y: np.ndarray) -> tuple
     return x, y
 
 
-def _draw_badges(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray) -> None:
+def _draw_badges(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, labels: LabelLayer) -> None:
     """One badge per country ("Russia · 9"), as on the live map; never a point with a country-sized ring."""
     for _iso, name, _lon, _lat, frame in country_badge_groups(events):
         row = events.index.get_loc(frame.index[0])
-        ax.text(x[row], y[row], f"{name} · {len(frame)}", fontsize=7.5, fontweight="bold", color="white",
-                ha="center", va="center", zorder=8.5, clip_on=True, parse_math=False, gid="snapshot-country-badge",
-                bbox={"boxstyle": "round,pad=0.3", "facecolor": BADGE_COLOR, "edgecolor": "white", "linewidth": 1.2})
+        labels.fixed.append(ax.text(
+            x[row], y[row], f"{name} · {len(frame)}", fontsize=MIN_FONT_PT, fontweight="bold", color="white",
+            ha="center", va="center", zorder=8.5, clip_on=True, parse_math=False, gid="snapshot-country-badge",
+            bbox={"boxstyle": "round,pad=0.3", "facecolor": BADGE_COLOR, "edgecolor": "white", "linewidth": 1.2}))
 
 
 def _draw_events(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, detailed: bool,
-                 numbers: list[list[int]] | None) -> None:
+                 numbers: list[list[int]] | None, labels: LabelLayer) -> None:
     """Markers coloured by category, hollow when approximate, dashed ring for the uncertainty.
 
     ``x``, ``y`` are the drawn positions (badge_positions); country-level events become badges.
@@ -62,7 +66,7 @@ def _draw_events(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, deta
         return
     country = country_level_mask(events)
     if country.any():
-        _draw_badges(ax, events[country], x[country], y[country])
+        _draw_badges(ax, events[country], x[country], y[country], labels)
         if numbers:
             numbers = [n for n, flag in zip(numbers, country) if not flag] + [
                 n for n, flag in zip(numbers, country) if flag]
@@ -71,14 +75,13 @@ def _draw_events(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, deta
         country = np.concatenate([np.zeros((~country).sum(), bool), np.ones(country.sum(), bool)])
     points = ~country
     _draw_points(ax, events[points], x[points], y[points], detailed=detailed)
+    labels.add_markers(x[points], y[points], 4.1 if detailed else 1.8)
     if numbers:
-        halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-        offsets = {True: (0, -12), False: (4, 3)}  # under a badge, beside a point
         for (xi, yi, is_badge), place_numbers in _numbers_by_place(x, y, numbers, country).items():
-            ax.annotate(",".join(map(str, place_numbers)), (xi, yi), xytext=offsets[is_badge], textcoords="offset points",
-                        fontsize=6.5, color="#111111", path_effects=halo, zorder=9, annotation_clip=True,
-                        ha="center" if is_badge else "left", va="top" if is_badge else "baseline",
-                        clip_on=True, gid="snapshot-event-label")
+            # Source numbers are placed before place names: they are how a reader checks a marker.
+            labels.add_label(ax, ",".join(map(str, place_numbers)), (xi, yi), rank=0,
+                             positions=BELOW_BADGE if is_badge else None, color="#111111",
+                             gid="snapshot-event-label")
 
 
 def _draw_points(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, detailed: bool) -> None:
