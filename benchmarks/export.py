@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from dashboard.cli import Parser, run
 from dashboard.events import EVENTS_PATH
 from dashboard.export import (
     events_csv,
@@ -56,7 +57,12 @@ def report(name: str, events: pd.DataFrame, articles: dict[str, dict], *, repeat
         print(f"  {label:<26} {seconds * 1000:8.0f} ms  {size / 1024:9.1f} KiB")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
+    parser = Parser(prog="python -m benchmarks.export", description=__doc__.splitlines()[0])
+    return run("benchmarks.export", lambda: _benchmark(parser.parse_args(argv)))
+
+
+def _benchmark(_args) -> int:
     started = time.perf_counter()
     for name in ("countries", "rivers", "places"):
         mercator_frame(CONTEXT_DIR / f"{name}.geojson")
@@ -69,7 +75,8 @@ def main() -> None:
     else:
         print(f"\ncurated events: {EVENTS_PATH} does not exist yet, skipped")
     report("synthetic events", synthetic_events(10_000), {}, repeats=2)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -34,6 +34,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from dashboard.cli import Parser, count_arg, counts_arg, run
+
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = (date(2021, 1, 1), date(2021, 12, 31))
 
@@ -203,16 +205,22 @@ def measure(kind: str, source: Path, folder: Path, url: str | None = None) -> di
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--step"]:
+    if argv[:1] == ["--step"] and len(argv) >= 3 and (argv[1], argv[2]) in STEPS:  # one measured step, internal
         kind, step, *paths = argv[1:]
         print(json.dumps(STEPS[(kind, step)](*(Path(p) for p in paths))))
         return 0
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="10000,100000,1000000")
-    parser.add_argument("--geojson-max", type=int, default=100_000, help="largest size run the GeoJSON way")
+    parser = Parser(prog="python -m benchmarks.imports", description=__doc__,
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=counts_arg(1, 10_000_000), default=[10_000, 100_000, 1_000_000],
+                        help="comma-separated row counts, 1 to 10,000,000 each")
+    parser.add_argument("--geojson-max", type=count_arg(1, 10_000_000), default=100_000,
+                        help="largest size run the GeoJSON way")
     parser.add_argument("--postgis", action="store_true",
                         help="also measure the PostGIS store, on a throwaway server started like the tests' one")
-    args = parser.parse_args(argv)
+    return run("benchmarks.imports", lambda: _benchmark(parser.parse_args(argv)))
+
+
+def _benchmark(args) -> int:
     from benchmarks.synthetic import write_synthetic_acled
 
     server = None
@@ -235,7 +243,7 @@ def _table(args, write_synthetic_acled, server) -> None:
                "png s", "in 2021")
     print(f"{columns[0]:>9} {columns[1]:>8} {columns[2]:>9} {columns[3]:>10} {columns[4]:>9} {columns[5]:>8} "
           f"{columns[6]:>9} {columns[7]:>9} {columns[8]:>9} {columns[9]:>6}  {columns[10]}")
-    for count in (int(n) for n in args.sizes.split(",")):
+    for count in args.sizes:
         with tempfile.TemporaryDirectory() as folder:
             source = write_synthetic_acled(Path(folder) / "acled.csv", count)
             for kind in ("geojson", "store", "postgis") if server else ("geojson", "store"):

@@ -18,6 +18,8 @@ import time
 from datetime import date
 
 import pandas as pd
+
+from dashboard.cli import Parser, count_arg, counts_arg, run
 from dashboard.data import load_curated_events
 from dashboard.filters import ViewState, filter_events
 from benchmarks.payload import base_map_script, feature_group_bytes
@@ -55,14 +57,18 @@ def time_rerun(events: pd.DataFrame, articles: dict, state: ViewState, repeat: i
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="10000,100000")
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args(argv)
+    parser = Parser(prog="python -m benchmarks.map", description=__doc__,
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=counts_arg(1, 1_000_000), default=[10_000, 100_000],
+                        help="comma-separated synthetic event counts, 1 to 1,000,000 each")
+    parser.add_argument("--repeat", type=count_arg(1, 100), default=3, help="runs per figure (best is shown), 1 to 100")
+    return run("benchmarks.map", lambda: _benchmark(parser.parse_args(argv)))
 
+
+def _benchmark(args: argparse.Namespace) -> int:
     curated, articles = load_curated_events()
     loads = [("seed events", curated, articles)]
-    loads += [(f"{int(n):,} synthetic", synthetic_events(int(n)), {}) for n in args.sizes.split(",")]
+    loads += [(f"{n:,} synthetic", synthetic_events(n), {}) for n in args.sizes]
     all_layers = ViewState(layers=tuple(LAYERS))
     print(f"One rerun, best of {args.repeat}. window 'all': every date and layer; '2021': that year, default layers.")
     print("rerun s: filter + build the map's JavaScript; base map bytes: its fixed part (basemap, legend);")

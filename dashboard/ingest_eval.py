@@ -20,13 +20,13 @@ someone who had not read the extractor; they are measured, never tuned to.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.events import ARTICLES_PATH, EVENTS_PATH, ROOT, load_articles, read_events_file
+from dashboard.cli import CliError, Parser, input_dir, input_file, run
+from dashboard.events import ARTICLES_PATH, EVENTS_PATH, ROOT, EventValidationError, load_articles, read_events_file
 from dashboard.geo import GEOD
 from dashboard.ingest import IngestError, ingest_text
 
@@ -136,23 +136,25 @@ def format_table(scores: list[ArticleScore]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard.ingest_eval", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--events", type=Path, default=EVENTS_PATH)
-    parser.add_argument("--articles", type=Path, default=ARTICLES_PATH)
-    parser.add_argument("--seeds", type=Path, default=SEEDS_DIR)
-    parser.add_argument("--unseen", type=Path, metavar="DIR",
+    parser = Parser(prog="python -m dashboard.ingest_eval", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=input_file, default=EVENTS_PATH)
+    parser.add_argument("--articles", type=input_file, default=ARTICLES_PATH)
+    parser.add_argument("--seeds", type=input_dir, default=SEEDS_DIR, help="folder of the article texts")
+    parser.add_argument("--unseen", type=input_dir, metavar="DIR",
                         help="score the articles of DIR against DIR/expected.json instead of the seeds")
-    args = parser.parse_args(argv)
+    return run("ingest_eval", lambda: _evaluate(parser.parse_args(argv)), known=(EventValidationError, IngestError))
+
+
+def _evaluate(args) -> int:
     if args.unseen is not None:
         if not (args.unseen / "expected.json").is_file():
-            print(f"error: {args.unseen / 'expected.json'} does not exist", file=sys.stderr)
-            return 2
+            raise CliError(f"{args.unseen / 'expected.json'}: cannot read: no such file")
         print(format_table(evaluate_unseen(args.unseen)))
         return 0
-    if not args.events.exists():
-        print(f"error: {args.events} does not exist yet", file=sys.stderr)
-        return 2
-    print(format_table(evaluate(args.events, args.articles, args.seeds)))
+    scores = evaluate(args.events, args.articles, args.seeds)
+    if not scores:
+        raise CliError(f"{args.seeds}: none of the article files named in {args.articles} is there; nothing to score")
+    print(format_table(scores))
     return 0
 
 

@@ -27,16 +27,22 @@ rejected candidates both leave the candidates file.
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import importlib.util
 import json
 import os
 import re
 import shutil
+import sys
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from dashboard.cli import Parser, input_file, output_file, run
 from dashboard.events import ARTICLES_PATH, EVENTS_PATH, ROOT, EventValidationError, read_events_file
 from dashboard.files import temporary_copy, write_atomically
+from dashboard.inputs import MAX_JSON_BYTES, InputError, parse_json, read_limited
 from dashboard.validate import find_quote_problems, stored_article_text
 
 CANDIDATES_DIR = ROOT / "geodata" / "candidates"
@@ -84,13 +90,43 @@ def _layout_of(text: str, value: object, path: Path) -> Callable[[object], str]:
 
 
 def _read_json(path: Path, what: str) -> tuple[str, object]:
+    """The file's text and its JSON, read within dashboard.inputs' size, depth and digit limits."""
+    if not Path(path).exists():
+        raise ReviewError(f"{what} {path} does not exist")
     try:
-        text = Path(path).read_text(encoding="utf-8")
-        return text, json.loads(text)
-    except FileNotFoundError:
-        raise ReviewError(f"{what} {path} does not exist") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = read_limited(path, MAX_JSON_BYTES)
+        return data.decode("utf-8"), parse_json(data, str(path))
+    except (InputError, UnicodeDecodeError) as error:
         raise ReviewError(f"{what} {path} cannot be read: {error}") from None
+
+
+@contextmanager
+def _folders_locked(*paths: Path):
+    """Hold an exclusive lock on the folders of ``paths`` (sorted, so two holders never deadlock).
+
+    A lock on the folder itself (flock on its descriptor) creates no file and survives the
+    renames that replace the files inside it; every accept and reject takes it, so two at
+    once (two app sessions, the app and the command line) run one after the other and
+    neither loses the other's change.
+    """
+    with ExitStack() as stack:
+        for folder in sorted({Path(path).resolve().parent for path in paths}):
+            descriptor = os.open(folder, os.O_RDONLY)
+            stack.callback(os.close, descriptor)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+
+
+def _one_at_a_time(function):
+    """Run an accept or reject while holding the folders of every file it rewrites."""
+
+    @functools.wraps(function)
+    def locked(candidates_path, ids, **paths):
+        with _folders_locked(candidates_path, paths.get("events_path", EVENTS_PATH),
+                             paths.get("articles_path", ARTICLES_PATH)):
+            return function(candidates_path, ids, **paths)
+
+    return locked
 
 
 def load_candidates(path: Path) -> dict:
@@ -136,6 +172,7 @@ def _build_events_module():
     return module
 
 
+@_one_at_a_time
 def accept_events(
     candidates_path: Path,
     ids: Iterable[str],
@@ -273,6 +310,7 @@ def _commit(new_files: dict[Path, str], validate: Callable[[dict[Path, Path]], N
             temporary.unlink(missing_ok=True)
 
 
+@_one_at_a_time
 def reject_events(candidates_path: Path, ids: Iterable[str]) -> list[str]:
     """Remove the chosen candidates from the candidates file; return their ids."""
     candidates_path = Path(candidates_path)
@@ -286,3 +324,49 @@ def reject_events(candidates_path: Path, ids: Iterable[str]) -> list[str]:
 def _remove_candidates(path: Path, candidates: dict, ids: set[str]) -> None:
     remaining = [f for f in candidates["features"] if (f.get("properties") or {}).get("id") not in ids]
     write_atomically(path, json.dumps({**candidates, "features": remaining}, ensure_ascii=False, indent=1) + "\n")
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m dashboard.review list|accept|reject CANDIDATES.geojson [ID ...]``: what the app's buttons do."""
+    parser = Parser(prog="python -m dashboard.review",
+                    description="List, accept or reject candidate events (the same code as the app's buttons).")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="list|accept|reject")
+    for name, summary in (("list", "print the candidates: id, date, place, title"),
+                          ("accept", "add candidates to the curated events (reviewed)"),
+                          ("reject", "remove candidates from the candidates file")):
+        command = commands.add_parser(name, help=summary, description=summary)
+        command.add_argument("candidates", type=input_file, help="a candidates .geojson written by dashboard.ingest")
+        if name != "list":
+            command.add_argument("ids", nargs="+", metavar="ID")
+        if name == "accept":
+            command.add_argument("--events", type=input_file, default=EVENTS_PATH)
+            command.add_argument("--articles", type=input_file, default=ARTICLES_PATH)
+    return run("review", lambda: _review(parser.parse_args(argv)), known=(ReviewError,))
+
+
+def _review(args) -> int:
+    if args.command == "list":
+        for feature in load_candidates(args.candidates)["features"]:
+            props = (feature or {}).get("properties") or {}
+            print("\t".join(str(props.get(key, "")) for key in ("id", "date_start", "place", "title")))
+        return 0
+    output_file(args.candidates, allowed=[CANDIDATES_DIR])
+    if args.command == "reject":
+        removed = reject_events(args.candidates, args.ids)
+        print(f"rejected {len(removed)}: {', '.join(removed)}")
+        return 0
+    source = args.events.with_name("events_source.json")
+    output_file(args.events, allowed=[EVENTS_PATH, EVENTS_PATH.with_name("events_source.json")])
+    if source.is_file():
+        output_file(source, allowed=[EVENTS_PATH.with_name("events_source.json")])
+    output_file(args.articles, allowed=[ARTICLES_PATH])
+    accepted = accept_events(args.candidates, args.ids, events_path=args.events, articles_path=args.articles)
+    print(f"accepted {len(accepted)}: {', '.join(accepted)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

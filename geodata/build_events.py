@@ -1,6 +1,6 @@
 """Build geodata/events.geojson from the human-edited geodata/events_source.json.
 
-    python geodata/build_events.py [--source geodata/events_source.json]
+    python -m geodata.build_events [--source geodata/events_source.json]
                                    [--places geodata/context/places.geojson]
                                    [--out geodata/events.geojson] [--check]
 
@@ -17,12 +17,17 @@ coordinates rounded to 6 decimals, UTF-8 JSON with ``indent=1``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # `python geodata/build_events.py` as well as `python -m geodata.build_events`
+
+from dashboard.cli import Parser, input_file, output_file, run  # noqa: E402
+from dashboard.files import write_atomically  # noqa: E402
+from dashboard.inputs import load_feature_collection, load_json  # noqa: E402
+
 SOURCE_PATH = ROOT / "geodata" / "events_source.json"
 PLACES_PATH = ROOT / "geodata" / "context" / "places.geojson"
 OUT_PATH = ROOT / "geodata" / "events.geojson"
@@ -42,7 +47,7 @@ def load_places(path: Path = PLACES_PATH) -> dict[str, dict]:
     path = Path(path)
     if not path.is_file():
         raise BuildError([f"{path}: gazetteer points not found; run geodata/build_layers.py first"])
-    collection = json.loads(path.read_text(encoding="utf-8"))
+    collection = load_feature_collection(path)
     index: dict[str, dict] = {}
     problems = []
     for feature in collection["features"]:
@@ -59,10 +64,13 @@ def load_places(path: Path = PLACES_PATH) -> dict[str, dict]:
 
 
 def load_source(path: Path = SOURCE_PATH) -> list[dict]:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    events = data["events"] if isinstance(data, dict) else data
+    data = load_json(path)
+    events = data.get("events") if isinstance(data, dict) else data
     if not isinstance(events, list):
         raise BuildError([f"{path}: 'events' is not a list"])
+    for number, event in enumerate(events):
+        if not isinstance(event, dict):
+            raise BuildError([f"{path}: event #{number}: not an object"])
     return events
 
 
@@ -104,27 +112,29 @@ def render(collection: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, default=SOURCE_PATH)
-    parser.add_argument("--places", type=Path, default=PLACES_PATH)
-    parser.add_argument("--out", type=Path, default=OUT_PATH)
+    parser = Parser(prog="python -m geodata.build_events", description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=input_file, default=SOURCE_PATH)
+    parser.add_argument("--places", type=input_file, default=PLACES_PATH)
+    parser.add_argument("--out", type=Path, default=OUT_PATH,
+                        help="geodata/events.geojson (the default) or a file outside the project")
     parser.add_argument("--check", action="store_true", help="compare with --out instead of writing it")
-    args = parser.parse_args(argv)
-    try:
-        collection = build_collection(args.source, args.places)
-    except BuildError as error:
-        for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return 1
+    return run("build_events", lambda: _build(parser.parse_args(argv)), known=(BuildError,))
+
+
+def _build(args) -> int:
+    """Exit 2 (one line) for input that cannot be built; --check exits 1 when --out is out of date."""
+    if not args.check:
+        output_file(args.out, allowed=[OUT_PATH])
+    collection = build_collection(args.source, args.places)
     text = render(collection)
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
         if current != text:
-            print(f"error: {args.out} is out of date; run python geodata/build_events.py", file=sys.stderr)
+            print(f"build_events: {args.out} is out of date; run python -m geodata.build_events", file=sys.stderr)
             return 1
         print(f"{args.out}: up to date ({len(collection['features'])} events)")
         return 0
-    args.out.write_text(text, encoding="utf-8")
+    write_atomically(args.out, text)
     print(f"wrote {args.out} ({len(collection['features'])} events)")
     return 0
 

@@ -1,6 +1,6 @@
 """Build every committed layer in geodata/layers and geodata/context from the public sources.
 
-    python geodata/build_layers.py [--sources ../shared/geodata-sources] [--out geodata]
+    python -m geodata.build_layers [--sources ../shared/geodata-sources] [--out geodata]
 
 The sources (Natural Earth, geoBoundaries/OpenStreetMap, GeoNames, and the cited notes
 on military sites) are described in their PROVENANCE.md and are not committed. This
@@ -9,7 +9,6 @@ script is deterministic: the same sources give byte-identical files, which a tes
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import sys
@@ -21,7 +20,10 @@ from shapely.geometry import mapping, shape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from dashboard.cli import CliError, Parser, input_dir, output_dir, run  # noqa: E402
+from dashboard.files import write_atomically  # noqa: E402
 from dashboard.geo import distances_to_line_km, geodesic_area_km2, geodesic_length_km, to_utm  # noqa: E402
+from dashboard.inputs import InputError, load_json  # noqa: E402
 
 DEFAULT_SOURCES = ROOT.parent / "shared" / "geodata-sources"
 
@@ -39,7 +41,7 @@ RIVER_BBOX = (60.0, 32.0, 78.0, 42.0)
 
 
 def read_geojson(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    return load_json(path)
 
 
 def _round_coords(geometry, decimals: int):
@@ -56,7 +58,7 @@ def write_collection(path: Path, features: list[dict], decimals: int = 6) -> Non
         item["geometry"] = mapping(_round_coords(shape(item["geometry"]), decimals))
     lines = [json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in features]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text('{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n", encoding="utf-8")
+    write_atomically(path, '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n")
 
 
 # --- layers -------------------------------------------------------------------------
@@ -319,13 +321,23 @@ def build_all(src: Path, out: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES)
-    parser.add_argument("--out", type=Path, default=ROOT / "geodata")
-    args = parser.parse_args(argv)
-    if not args.sources.is_dir():
-        print(f"error: source folder not found: {args.sources}", file=sys.stderr)
-        return 2
+    parser = Parser(prog="python -m geodata.build_layers", description=__doc__.splitlines()[0])
+    parser.add_argument("--sources", type=input_dir, default=DEFAULT_SOURCES, help="the source folder")
+    parser.add_argument("--out", type=Path, default=ROOT / "geodata",
+                        help="geodata/ (the default) or a folder outside the project holding gazetteer.csv; "
+                             "layers/ and context/ are written inside it")
+    return run("build_layers", lambda: _build(parser.parse_args(argv)), known=(InputError,))
+
+
+def _build(args) -> int:
+    """Check the output folders before building; every file is written atomically."""
+    geodata = ROOT / "geodata"
+    allowed = [geodata / "layers", geodata / "context"] if args.out.resolve() == geodata else []
+    output_dir(args.out, allowed=[geodata] if allowed else [])
+    for folder in ("layers", "context"):
+        output_dir(args.out / folder, allowed=allowed, create=True)
+    if not (args.out / "gazetteer.csv").is_file():
+        raise CliError(f"{args.out / 'gazetteer.csv'}: cannot read: no such file (the places are built from it)")
     for path in build_all(args.sources, args.out):
         print(f"wrote {path.relative_to(args.out)} ({path.stat().st_size:,} bytes)")
     return 0

@@ -272,7 +272,7 @@ def test_renamed_acled_column_is_named_in_the_error(tmp_path, imports_dir):
 
 
 @pytest.mark.parametrize(("content", "pattern"), [
-    (b'{"type": "FeatureCollection", "features": [', r"bad\.geojson: malformed JSON at line 1"),
+    (b'{"type": "FeatureCollection", "features": [', r"bad\.geojson: not valid JSON: .* at line 1"),
     (b'{"type": "Feature"}', r"bad\.geojson: not a GeoJSON FeatureCollection"),
     (b'{"type": "FeatureCollection", "features": {}}', r"'features' is not a list"),
 ])
@@ -393,12 +393,27 @@ def test_command_line(tmp_path, imports_dir, capsys):
     assert main([str(source), "--name", "cli"]) == 0
     out = capsys.readouterr().out
     assert "read 2 rows, imported 1, rejected 1" in out and "row 2: latitude" in out
-    assert main([str(source), "--name", "Bad Name"]) == 1
+    assert main([str(source), "--name", "Bad Name"]) == 2
     assert "is not allowed" in capsys.readouterr().err
     generic = write_csv(tmp_path / "g.csv", ["a", "b", "c"], [["36.7", "68.8", "2021-01-01"]])
     assert main([str(generic), "--name", "g", "--format", "csv", "--lat-column", "a", "--lon-column", "b",
                  "--date-column", "c"]) == 0
     assert (imports_dir / "g.parquet").exists()
+
+
+def test_command_line_replaces_an_existing_name_only_when_told(tmp_path, imports_dir, capsys):
+    first = write_csv(tmp_path / "a.csv", ACLED_COLUMNS, [acled_row()])
+    second = write_csv(tmp_path / "b.csv", ACLED_COLUMNS, [acled_row(), acled_row(event_id="TWO")])
+    assert main([str(first), "--name", "kept"]) == 0
+    stored = (imports_dir / "kept.parquet").read_bytes()
+    capsys.readouterr()
+    assert main([str(second), "--name", "kept"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert (imports_dir / "kept.parquet").read_bytes() == stored
+    assert main([str(second), "--name", "kept", "--replace"]) == 0
+    assert "imported 2" in capsys.readouterr().out
+    assert main([str(second), "--name", "nl\n"]) == 2  # "$" would have let the newline through
+    assert not any("\n" in path.name for path in imports_dir.iterdir())
 
 
 # ----------------------------------------------------------------------------- the Streamlit panel

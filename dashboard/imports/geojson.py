@@ -18,17 +18,16 @@ from pydantic import ValidationError
 
 from dashboard.events import EventProperties
 from dashboard.imports.generic import _map_generic
-from dashboard.imports.report import DatasetImportError, RejectedRow, _decode_problem
+from dashboard.imports.report import DatasetImportError, RejectedRow
+from dashboard.inputs import InputError, parse_json
 
 def _import_geojson(data: bytes | Path, label: str, name: str, columns: dict) -> tuple[int, list[dict], list[RejectedRow]]:
     """Features already in our schema are kept as they are; others are mapped like CSV rows."""
     raw = data if isinstance(data, bytes) else data.read_bytes()
     try:
-        collection = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
-        raise DatasetImportError(f"{label}: not UTF-8 text ({_decode_problem(error)}); save it as UTF-8") from None
-    except json.JSONDecodeError as error:
-        raise DatasetImportError(f"{label}: malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+        collection = parse_json(raw, label)
+    except InputError as error:
+        raise DatasetImportError(str(error)) from None
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         raise DatasetImportError(f"{label}: not a GeoJSON FeatureCollection")
     items = collection.get("features")
@@ -43,6 +42,9 @@ def _import_geojson(data: bytes | Path, label: str, name: str, columns: dict) ->
             rejected.append(RejectedRow(number, "geometry", problem))
             continue
         props = feature.get("properties") or {}
+        if not isinstance(props, dict):
+            rejected.append(RejectedRow(number, "properties", "not an object"))
+            continue
         lon, lat = feature["geometry"]["coordinates"][:2]
         if _already_events(props):
             kept.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},

@@ -36,14 +36,16 @@ def import_dataset(
     columns: dict[str, str] | None = None,
     max_bytes: int = MAX_FILE_BYTES,
     source_label: str | None = None,
+    replace: bool = True,
 ) -> ImportReport:
     """Map a dataset file (a path, or the bytes of an upload) to events and store them as dataset NAME.
 
     ``columns`` names the generic CSV/GeoJSON fields: keys ``lat``, ``lon``, ``date``,
     ``end_date``, ``title``, ``id``. ``source_label`` names bytes in messages (e.g. the
-    uploaded file's name); it is never used as a path. Raises DatasetImportError.
+    uploaded file's name); it is never used as a path. With ``replace`` false an existing
+    dataset NAME is refused. Raises DatasetImportError.
     """
-    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
         raise DatasetImportError(
             f"dataset name {name!r} is not allowed: use 1–40 lower-case letters, digits, '_' or '-', "
             "starting with a letter or digit"
@@ -61,6 +63,8 @@ def import_dataset(
     writer = None
     try:
         store = imported_datasets(imports_dir)
+        if not replace and _exists(store, name):
+            raise DatasetImportError(f"dataset {name!r} already exists; choose another name or replace it")
         for chunk_rows, features, chunk_rejected in _mapped_chunks(data, label, format, name, columns or {}):
             features, chunk_rejected = _drop_duplicate_ids(features, chunk_rejected, seen)
             rows_read += chunk_rows
@@ -82,6 +86,14 @@ def import_dataset(
     rejected.sort(key=lambda item: item.row)
     return ImportReport(name=name, source=label, format=format, path=path, rows_read=rows_read,
                         imported=imported, rejected=rejected)
+
+
+def _exists(store, name: str) -> bool:
+    """Whether dataset NAME is stored (for a folder: its file, without reading any other)."""
+    directory = getattr(store, "directory", None)
+    if directory is not None:
+        return any((Path(directory) / f"{name}{suffix}").exists() for suffix in (".parquet", ".geojson"))
+    return name in store.names()
 
 
 def _mapped_chunks(data, label: str, format: str, name: str, columns: dict):

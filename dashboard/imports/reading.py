@@ -16,7 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.inputs import InputError, unpack
 from dashboard.imports.report import DatasetImportError, RejectedRow, _decode_problem, _one_line
+
+# A header is a short list of names; a 3 MB first line of 1.5 million columns took pandas minutes.
+MAX_HEADER_BYTES = 64 * 1024
+MAX_COLUMNS = 2_000
 
 REQUIRED_COLUMNS = {
     "acled": ("event_date", "event_type", "actor1", "latitude", "longitude", "geo_precision", "time_precision"),
@@ -50,7 +55,30 @@ def _checked_input(source: str | os.PathLike | bytes, label: str, max_bytes: int
         raise DatasetImportError(
             f"{label}: the file is {size / 1e6:,.1f} MB, over the {max_bytes / 1e6:,.1f} MB import limit"
         )
+    if _head(data, 4)[:2] in (b"PK", b"\x1f\x8b"):  # .zip or .gz: ACLED and UCDP ship that way
+        packed = data if isinstance(data, bytes) else data.read_bytes()
+        try:
+            data, _inner = unpack(packed, label, max_bytes)
+        except InputError as error:
+            raise DatasetImportError(str(error)) from None
+        if not data.strip():
+            raise DatasetImportError(f"{label}: the file inside is empty")
+    _check_first_line(data, label)
     return data
+
+
+def _check_first_line(data: bytes | Path, label: str) -> None:
+    """Refuse a CSV header too long or too wide to parse quickly (checked before any parsing)."""
+    head = _head(data, MAX_HEADER_BYTES + 1).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"{"):
+        return
+    line = head.split(b"\n", 1)[0]
+    if len(line) > MAX_HEADER_BYTES:
+        raise DatasetImportError(f"{label}: the first line is longer than {MAX_HEADER_BYTES // 1024} KB; "
+                                 "a CSV header is a short list of column names")
+    columns = line.count(b",") + 1
+    if columns > MAX_COLUMNS:
+        raise DatasetImportError(f"{label}: the header has {columns:,} columns; the limit is {MAX_COLUMNS:,}")
 
 
 def _head(data: bytes | Path, size: int = 4096) -> bytes:
@@ -123,7 +151,7 @@ def _read_csv_chunks(data: bytes | Path, label: str, format: str, chunk_rows: in
         wanted = [header[c] for c in (*REQUIRED_COLUMNS[format], *OPTIONAL_COLUMNS[format]) if c in header]
     else:
         wanted = list(header.values())
-    malformed = _wrong_length_rows(data, len(header))
+    malformed = _wrong_length_rows(data, len(header), label)
     try:
         reader = pd.read_csv(
             _csv_input(data), usecols=wanted, dtype=str, keep_default_na=False, na_filter=False,
@@ -145,15 +173,22 @@ def _read_csv_chunks(data: bytes | Path, label: str, format: str, chunk_rows: in
         raise DatasetImportError(f"{label}: malformed CSV: {_one_line(error)}") from None
 
 
-def _wrong_length_rows(data: bytes | Path, expected: int) -> dict[int, RejectedRow]:
+def _wrong_length_rows(data: bytes | Path, expected: int, label: str = "file") -> dict[int, RejectedRow]:
     """Records with more or fewer fields than the header (pandas silently trims them when
     reading selected columns). One streaming pass, so memory stays flat."""
     source = io.BytesIO(data) if isinstance(data, bytes) else open(data, "rb")
     problems: dict[int, RejectedRow] = {}
+    row = 0
     with source, io.TextIOWrapper(source, encoding="utf-8-sig", newline="") as text:
         records = (record for record in csv.reader(text) if record)
-        next(records, None)  # the header
-        for row, record in enumerate(records, start=1):
-            if len(record) != expected:
-                problems[row] = RejectedRow(row, "(row)", f"has {len(record)} fields; the header has {expected}")
+        try:
+            next(records, None)  # the header
+            for row, record in enumerate(records, start=1):
+                if len(record) != expected:
+                    problems[row] = RejectedRow(row, "(row)", f"has {len(record)} fields; the header has {expected}")
+        except csv.Error as error:  # e.g. a field over csv.field_size_limit() (128 KB)
+            raise DatasetImportError(f"{label}: row {row + 1}: {_one_line(error)} "
+                                     f"(the limit is {csv.field_size_limit() // 1024} KB per field)") from None
+        except UnicodeDecodeError as error:
+            raise DatasetImportError(f"{label}: not UTF-8 text ({_decode_problem(error)}); save it as UTF-8") from None
     return problems

@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 from pydantic import ValidationError
 
+from dashboard.cli import FIRST_YEAR, LAST_YEAR
 from dashboard.events import EventProperties
 from dashboard.imports.report import RejectedRow
 from dashboard.layers import load_context
@@ -87,19 +88,37 @@ DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%b-%Y", "%B %d, %Y", "%d
 
 def _dates(texts: pd.Series, column: str, rows: np.ndarray, problems: _Problems) -> pd.Series:
     """Parse ISO dates ("2021-08-03") and written ones ("03 August 2021"); reject the rest."""
-    parsed = pd.to_datetime(texts, format="ISO8601", errors="coerce")
+    parsed = _to_datetime(texts, "ISO8601")
     for fmt in DATE_FORMATS:
         missing = parsed.isna()
         if not missing.any():
             break
-        parsed = parsed.where(~missing, pd.to_datetime(texts.where(missing, ""), format=fmt, errors="coerce"))
+        parsed = parsed.where(~missing, _to_datetime(texts.where(missing, ""), fmt))
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     parsed = parsed.dt.normalize()
     text = texts.to_numpy()
     problems.add(parsed.isna().to_numpy(), rows, column,
                  lambda i: f"cannot read date {text[i]!r} (use YYYY-MM-DD or '3 August 2021')")
-    return parsed
+    implausible = (parsed.dt.year < FIRST_YEAR) | (parsed.dt.year > LAST_YEAR)
+    problems.add(implausible.to_numpy(), rows, column,
+                 lambda i: f"date {text[i]!r} is outside {FIRST_YEAR}–{LAST_YEAR}")
+    return parsed.where(~implausible)
+
+
+def _to_datetime(texts: pd.Series, fmt: str) -> pd.Series:
+    """pd.to_datetime with errors="coerce", also for the values it raises on anyway (year 0)."""
+    try:
+        return pd.to_datetime(texts, format=fmt, errors="coerce")
+    except (ValueError, OverflowError):
+        return pd.Series([_one_datetime(text, fmt) for text in texts], index=texts.index, dtype="datetime64[ns]")
+
+
+def _one_datetime(text: str, fmt: str):
+    try:
+        return pd.to_datetime(text, format=fmt)
+    except (ValueError, OverflowError):
+        return pd.NaT
 
 
 def _start_after_end(start: pd.Series, end: pd.Series, rows: np.ndarray, problems: _Problems, column: str) -> None:

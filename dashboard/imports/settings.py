@@ -12,7 +12,8 @@ from pathlib import Path
 
 from dashboard.events import ROOT
 
-NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+# \Z, not $: "$" also matches before a final newline, so "nl\n" would pass.
+NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}\Z")
 # Larger files are refused before reading: a 200 MB CSV is ~1 million ACLED rows, far more
 # than a browser map can show, and it bounds the server's memory per upload.
 MAX_FILE_BYTES = 200 * 1024 * 1024
