@@ -234,7 +234,7 @@ def test_an_unreachable_database_is_one_clear_error(tmp_path, monkeypatch, capsy
 
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
     source = write_csv(tmp_path / "a.csv", ACLED_COLUMNS, _rows(2))
-    assert main([str(source), "--name", "x"]) == 1
+    assert main([str(source), "--name", "x"]) == 2
     error = capsys.readouterr().err
-    assert error.startswith("error: ") and "cannot connect to the database in DASHBOARD_DATABASE_URL" in error
+    assert error.startswith("imports: ") and "cannot connect to the database in DASHBOARD_DATABASE_URL" in error
     assert len(error.strip().splitlines()) == 1
