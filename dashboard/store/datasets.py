@@ -68,14 +68,14 @@ def _search_text(props: dict) -> str:
 
 
 def features_to_table(features: list[dict], first_seq: int = 0) -> pa.Table:
-    """Event features (validated) as one Arrow table in :data:`SCHEMA`, with the distance to the border."""
-    from dashboard.data import border_utm
-    from dashboard.geo import distances_to_line_km
+    """Event features (validated) as one Arrow table in :data:`SCHEMA`.
 
+    The distance to the border is left empty: it is measured when rows are read
+    (:func:`rows_to_frame`), for the few shown, not for every row of a large import.
+    """
     props = [feature["properties"] for feature in features]
     lon = np.array([feature["geometry"]["coordinates"][0] for feature in features], dtype=float)
     lat = np.array([feature["geometry"]["coordinates"][1] for feature in features], dtype=float)
-    distance = distances_to_line_km(pd.Series(lon), pd.Series(lat), border_utm()) if len(lon) else np.array([])
     columns = {
         "seq": np.arange(first_seq, first_seq + len(props), dtype=np.int64),
         "id": [p["id"] for p in props],
@@ -90,7 +90,7 @@ def features_to_table(features: list[dict], first_seq: int = 0) -> pa.Table:
         "date_precision": [p["date_precision"] for p in props],
         "lon": lon,
         "lat": lat,
-        "distance_to_border_km": np.asarray(distance, dtype=float),
+        "distance_to_border_km": pa.nulls(len(props), pa.float64()),
         "search": [_search_text(p) for p in props],
         "properties": [_ENCODER.encode(p) for p in props],
         "geometry": shapely.to_wkb(shapely.points(lon, lat)) if len(lon) else [],
@@ -161,5 +161,18 @@ def rows_to_frame(properties: list[str], lon, lat, distance) -> pd.DataFrame:
     features = [{"properties": json.loads(text), "geometry": {"coordinates": [x, y]}}
                 for text, x, y in zip(properties, lon, lat)]
     frame = add_search_column(events_to_frame({"features": features}))
-    frame["distance_to_border_km"] = np.asarray(distance, dtype=float)
+    frame["distance_to_border_km"] = _distances(np.asarray(distance, dtype=float), frame["lon"], frame["lat"])
     return frame
+
+
+def _distances(stored: np.ndarray, lon, lat) -> np.ndarray:
+    """Stored distances to the border, measured now where none is stored (geodesic, as for curated events)."""
+    from dashboard.data import border_utm
+    from dashboard.geo import distances_to_line_km
+
+    missing = np.isnan(stored)
+    if missing.any():
+        stored = stored.copy()
+        stored[missing] = distances_to_line_km(np.asarray(lon, dtype=float)[missing],
+                                               np.asarray(lat, dtype=float)[missing], border_utm())
+    return stored
