@@ -23,6 +23,9 @@ import pandas as pd  # noqa: E402
 
 from dashboard.aggregate import build_grid_group, imported_layer  # noqa: E402
 from dashboard.assets import ensure_static_assets  # noqa: E402
+from dashboard.corroboration import (  # noqa: E402
+    CORROBORATION_FILTERS, cached_corroboration, filter_by_corroboration, with_corroboration,
+)
 from dashboard.events import CATEGORIES  # noqa: E402
 from dashboard.filters import (  # noqa: E402
     PLAY_STEPS, ViewState, ViewStateError, date_presets, filter_events, state_from_query, state_to_query, step_window,
@@ -39,6 +42,7 @@ from dashboard.store import StoreError, curated_store, imported_datasets  # noqa
 from dashboard.time_controls import ERAS, clip_window, era_bounds, era_for_window  # noqa: E402
 from dashboard.timeline import BRUSH, timeline_chart, window_from_brush  # noqa: E402
 from dashboard.ui_export import render_export_panel  # noqa: E402
+from dashboard.ui_corroboration import imported_row, listed_rows, render_corroboration, unlisted_notes  # noqa: E402
 from dashboard.ui_imports import render_import_panel  # noqa: E402
 from dashboard.ui_review import render_ingest_panel, render_review_panel  # noqa: E402
 
@@ -236,7 +240,14 @@ def main() -> None:
         st.session_state._last_step = time.monotonic()  # the first step comes one tick after Play
     st.query_params.from_dict(state_to_query(state))
 
-    shown = filter_events(events, state)
+    # Imported datasets whose layer is on: their rows join the table, timeline and exports, and
+    # each event carries the rows that corroborate it (one store join per dataset, cached).
+    import_names = [name for name in imports if st.session_state.get(f"import_{name}", True)]
+    corroboration = cached_corroboration(store, import_names, events)
+    if corroboration.datasets:
+        st.sidebar.radio("Corroboration by imported data", CORROBORATION_FILTERS, key="corroboration_filter")
+    shown = with_corroboration(filter_by_corroboration(filter_events(events, state), corroboration,
+                                                       st.session_state.get("corroboration_filter")), corroboration)
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
     title_column, caption_column = st.columns([2, 3], vertical_alignment="center")
     title_column.markdown('<p class="app-title">Russia, the Taliban and Central Asia</p>', unsafe_allow_html=True)
@@ -246,16 +257,22 @@ def main() -> None:
         st.warning(markdown_text(f"An imported dataset could not be loaded: {error}"))
     caption_column.caption(f"Showing {len(shown)} of {len(events)} events · {state.start:%d %b %Y} – {state.end:%d %b %Y}")
 
-    selected = shown.loc[shown["id"] == state.event].iloc[0] if state.event and (shown["id"] == state.event).any() else None
     groups = build_layer_groups(state.layers)
     shown_imports, import_colors = {}, {}
     for index, (name, total) in enumerate(imports.items()):
-        if st.session_state.get(f"import_{name}", True):
+        if name in import_names:
             layer = shown_imports[name] = imported_layer(store, name, total, state,
                                                          points_above=MAX_DETAILED_EVENTS)
             import_colors[name] = import_color(index)
             groups.append(build_grid_group(layer, import_colors[name]) if layer.aggregated else
-                          build_event_group(layer.rows, {}, name=name, color=import_colors[name]))
+                          build_event_group(layer.rows, {}, name=name, color=import_colors[name],
+                                            selected=state.event))
+    listed = pd.concat([shown, *listed_rows(shown_imports)], ignore_index=True)  # events and imported rows
+    # The selected event or row; an event outside the filters still opens (a corroboration link may lead there).
+    selectable = (frame for frame in (listed, events) if state.event and (frame["id"] == state.event).any())
+    selected = next((frame.loc[frame["id"] == state.event].iloc[0] for frame in selectable), None)
+    if selected is None and state.event:
+        selected = imported_row(store, import_names, state.event)
     groups.append(build_overlays(shown, state.layers, import_colors))
     # Last (tests fit the map to it); no popups: a click selects the event and its card shows beside the map.
     groups.append(build_event_group(shown, articles, selected=state.event, popups=False))
@@ -277,6 +294,7 @@ def main() -> None:
         if selected is not None:
             st.markdown(event_card_html(selected.to_dict(), articles, selected["distance_to_border_km"]),
                         unsafe_allow_html=True)  # every string is escaped by event_card_html
+            render_corroboration(selected.to_dict(), corroboration, store, dict(zip(events["id"], events["title"])))
             if st.button("Clear selection"):
                 st.session_state.selected_event = None
                 st.rerun()
@@ -286,11 +304,13 @@ def main() -> None:
 
     st.subheader("Timeline")
     st.caption("Drag across the chart to choose a date window.")
-    st.altair_chart(timeline_chart(shown, state.start, selected["date_start"] if selected is not None else None),
+    st.altair_chart(timeline_chart(listed, state.start, selected["date_start"] if selected is not None else None),
                     width="stretch", key="timeline", on_select=_on_brush, selection_mode=BRUSH)
 
     st.subheader("Events")
-    table = events_table(shown, articles)
+    table = events_table(listed, articles)
+    for note in unlisted_notes(shown_imports):
+        st.caption(markdown_text(note))
     st.session_state._table_ids = table["id"].tolist()
     st.dataframe(highlight_row(table, state.event), key="event_table", hide_index=True, width="stretch",
                  on_select=_on_table_select, selection_mode="single-row")
@@ -299,7 +319,8 @@ def main() -> None:
     with export_tab:
         st.checkbox("Follow the map's current extent (the page then updates after each pan or zoom)",
                     key="track_extent")
-        render_export_panel(shown, articles, state, (map_state or {}).get("bounds") if "bounds" in tracked else None)
+        render_export_panel(shown, articles, state, (map_state or {}).get("bounds") if "bounds" in tracked else None,
+                            imported=list(shown_imports))
     with article_tab:
         render_ingest_panel(CANDIDATES_DIR, known_articles=articles, store=curated_data)
         for set_key, collection in candidate_sets.items():

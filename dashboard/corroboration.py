@@ -18,6 +18,7 @@ never a Python loop over imported rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pandas as pd
 
@@ -140,3 +141,82 @@ def with_corroboration(events: pd.DataFrame, corroboration: Corroboration) -> pd
     events = events.copy()
     events["corroborated_by"] = [list(corroboration.matches(event_id)) for event_id in events["id"]]
     return events
+
+
+def cached_corroboration(store, names, events: pd.DataFrame) -> Corroboration:
+    """:func:`corroborate`, kept until the events or a dataset change (in the store's one cache)."""
+    from dashboard.store.cache import FILES
+
+    names = tuple(names)
+    paths = [store.path(name) for name in names] if hasattr(store, "path") else []
+    key = ("corroboration", id(store), names, tuple(store.names().get(name) for name in names) if names else (),
+           tuple(events["id"]), tuple(events["date_start"].astype(str)), tuple(events["lon"]), tuple(events["lat"]),
+           tuple(events["uncertainty_km"]))
+    return FILES.get(key, paths, lambda: corroborate(store, names, events))
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """The rows nearest to matching an uncorroborated event, for an honest explanation."""
+
+    nearest_in_place: dict | None  # the closest-in-time row within the distance: id, distance_km, days_apart
+    nearest_in_time: dict | None  # the closest row within the dates: id, distance_km, days_apart
+
+
+NEAR_MISS_DAYS = 3650  # how far in time to look for the nearest row within the distance
+NEAR_MISS_KM = 2000.0  # how far in space to look for the nearest row within the dates
+
+
+def near_miss(store, name: str, event: dict) -> NearMiss:
+    """For one event with no match in ``name``: the nearest rows in place and in time (two store joins)."""
+    probe = probes(pd.DataFrame([event]))
+    if probe.empty:
+        return NearMiss(None, None)
+    wide_time = probe.copy()
+    wide_time["window_start"] = [day - timedelta(days=NEAR_MISS_DAYS) for day in wide_time["event_start"]]
+    wide_time["window_end"] = [day + timedelta(days=NEAR_MISS_DAYS) for day in wide_time["event_end"]]
+    wide_place = probe.copy()
+    wide_place["radius_km"] = NEAR_MISS_KM
+
+    def first(frame: pd.DataFrame, order: list[str]) -> dict | None:
+        if frame.empty:
+            return None
+        best = frame.sort_values(order).iloc[0]
+        return {"id": best["id"], "distance_km": round(float(best["distance_km"]), 1),
+                "days_apart": int(best["days_apart"])}
+
+    return NearMiss(first(store.corroborating_rows(name, wide_time), ["days_apart", "distance_km"]),
+                    first(store.corroborating_rows(name, wide_place), ["distance_km", "days_apart"]))
+
+
+def days_text(days: int) -> str:
+    return "same dates" if days == 0 else f"{days} day{'s' if days != 1 else ''} apart"
+
+
+def no_match_text(name: str, event: dict, miss: NearMiss) -> str:
+    """Why no row of ``name`` corroborates a comparable event, in plain words (not yet escaped)."""
+    radius = DISTANCE_KM + float(event.get("uncertainty_km") or 0)
+    text = (f"No row in {name} matches: none lies both within {DAYS_WINDOW} days of the event's dates and "
+            f"within {radius:g} km of its place.")
+    if miss.nearest_in_place:
+        m = miss.nearest_in_place
+        text += f" Nearest in time within {radius:g} km: {m['id']}, {days_text(m['days_apart'])}."
+    else:
+        text += f" No row lies within {radius:g} km at any date within {NEAR_MISS_DAYS // 365} years."
+    if miss.nearest_in_time:
+        m = miss.nearest_in_time
+        text += f" Nearest in place within {DAYS_WINDOW} days: {m['id']}, {m['distance_km']:,.0f} km away."
+    else:
+        text += f" No row is dated within {DAYS_WINDOW} days of the event (within {NEAR_MISS_KM:,.0f} km)."
+    return text
+
+
+CORROBORATION_FILTERS = ("all events", "corroborated only", "not corroborated")
+
+
+def filter_by_corroboration(events: pd.DataFrame, corroboration: Corroboration, choice: str | None) -> pd.DataFrame:
+    """The events kept by the table's corroboration filter (all of them when no dataset is compared)."""
+    if not corroboration.datasets or choice not in CORROBORATION_FILTERS[1:]:
+        return events
+    found = pd.Series(corroboration.corroborated(events["id"]), index=events.index, dtype=bool)
+    return events[found] if choice == "corroborated only" else events[~found]

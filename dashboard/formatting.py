@@ -96,6 +96,8 @@ def event_card_html(event: dict, articles: dict[str, dict], distance_km: float |
         f'<div class="ev-meta">{when} · {escape(event.get("category", "")).replace("_", " ")}</div>',
         f'<div class="ev-meta">{where}{approx}</div>',
     ]
+    if event.get("review_status") == "imported":
+        parts.append(_imported_details(event))
     if distance_km is not None:
         parts.append(f'<div class="ev-meta">{format_distance_km(distance_km)} from the Tajik–Afghan border</div>')
     if event.get("summary"):
@@ -108,6 +110,28 @@ def event_card_html(event: dict, articles: dict[str, dict], distance_km: float |
         parts.append(f'<blockquote>“{escape(source.get("quote", ""))}”<br><small>— {cite}</small></blockquote>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def _imported_details(event: dict) -> str:
+    """An imported row's own facts: its dataset and row id, precision, actors and fatalities where given."""
+    def present(value) -> bool:
+        return value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value).strip() != ""
+
+    lines = [f"Imported row <code>{escape(event.get('id', ''))}</code> of dataset "
+             f"<b>{escape(event.get('dataset') or str(event.get('id', '')).split(':')[0])}</b>"]
+    precision = escape(event.get("location_precision", ""))
+    if present(event.get("location_note")):
+        precision += f" — {escape(event['location_note'])}"
+    lines.append(f"Location precision: {precision}")
+    if present(event.get("date_note")):
+        lines.append(f"Dates: {escape(event['date_note'])}")
+    actors = event.get("actors")
+    if actors is not None and len(actors):
+        lines.append("Actors: " + escape("; ".join(str(actor) for actor in actors)))
+    for key, label in (("fatalities", "Fatalities"), ("best", "Deaths (best estimate)")):
+        if present(event.get(key)):
+            lines.append(f"{label}: {escape(event[key])}")
+    return "".join(f'<div class="ev-meta ev-imported">{line}</div>' for line in lines)
 
 
 def events_table(events: pd.DataFrame, articles: dict[str, dict]) -> pd.DataFrame:
@@ -137,7 +161,20 @@ def events_table(events: pd.DataFrame, articles: dict[str, dict]) -> pd.DataFram
         "to border, km": ordered["distance_to_border_km"].round(0) if "distance_to_border_km" in ordered else None,
         "sources": ordered["sources"].map(cited),
         "status": ordered["review_status"],
+        **({"dataset": ordered["dataset"].fillna("")} if "dataset" in ordered else {}),
+        **({"corroborated by": ordered["corroborated_by"].map(_corroboration_cell)}
+           if "corroborated_by" in ordered else {}),
     })
+
+
+def _corroboration_cell(matches) -> str:
+    """'2 rows (ged)' for an event, '' for an imported row (it has no such list)."""
+    if not isinstance(matches, list):
+        return ""
+    if not matches:
+        return "none"
+    datasets = ", ".join(dict.fromkeys(m["dataset"] for m in matches))
+    return f"{len(matches)} row{'s' if len(matches) != 1 else ''} ({datasets})"
 
 
 SELECTED_ROW_STYLE = "background-color: #fff3b0; font-weight: 600"

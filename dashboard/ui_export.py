@@ -7,7 +7,7 @@ so browser tests can find them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -15,6 +15,7 @@ import streamlit as st
 
 from dashboard.export import FORMATS, SIZE_LABELS, SIZE_PRESETS, bbox_from_bounds, export_bytes, export_filename
 from dashboard.filters import ViewState
+from dashboard.formatting import markdown_text
 
 FIT_TO_EVENTS = "Fit to events"
 CURRENT_VIEW = "Current map view"
@@ -38,6 +39,23 @@ class Download:
     help: str
 
 
+def imported_layers(names: Sequence[str], state: ViewState, fmt: str) -> list:
+    """(layer, colour) for each named dataset, read when a file is made: every matching row for
+    GeoJSON and CSV, grid counts in pictures when too many match (as the command line does)."""
+    if not names:
+        return []
+    from dashboard.aggregate import AGGREGATE_ABOVE, imported_layer  # noqa: PLC0415
+    from dashboard.store import imported_datasets  # noqa: PLC0415
+    from dashboard.symbology import import_color  # noqa: PLC0415
+
+    store = imported_datasets()
+    available = store.names()
+    colours = {name: import_color(index) for index, name in enumerate(available)}  # as in the app's sidebar
+    limit = None if fmt in ("geojson", "csv") else AGGREGATE_ABOVE
+    return [(imported_layer(store, name, available[name], state, limit=limit), colours[name])
+            for name in names if name in available]
+
+
 def export_downloads(
     events: pd.DataFrame,
     articles: dict[str, dict],
@@ -47,13 +65,14 @@ def export_downloads(
     size: str = "slide",
     label_sources: bool = True,
     fit_events: bool = False,
+    imported: Sequence = (),
 ) -> list[Download]:
     """One download per format for the shown events, each with a lazy maker of its bytes."""
     downloads = []
     for fmt, mime in FORMATS.items():
         def make(fmt: str = fmt) -> bytes:
             return export_bytes(fmt, events, articles, state, bbox=bbox, size=size, label_sources=label_sources,
-                                fit_events=fit_events)
+                                fit_events=fit_events, imported=imported_layers(imported, state, fmt))
 
         downloads.append(Download(f"Download {FORMAT_LABELS[fmt]}", export_filename(state, fmt), mime, make,
                                   FORMAT_HELP[fmt]))
@@ -67,11 +86,14 @@ def render_export_panel(
     bounds=None,
     *,
     key: str = "export",
+    imported: Sequence = (),
 ) -> None:
     """Draw the export controls for the filtered ``events`` shown in ``state``.
 
     ``bounds`` is st_folium's ``bounds`` value (or a minlon, minlat, maxlon, maxlat tuple);
     without it the figure shows the region of interest (or fits the events, if the user asks).
+    ``imported``: the names of the datasets whose layer is on; their rows in the view (or grid
+    counts, in pictures) are part of every file.
     """
     bbox = bbox_from_bounds(bounds)
     st.markdown("**Export this view**")
@@ -82,10 +104,12 @@ def render_export_panel(
                       help="The map's current view, or the smallest view that shows every event. "
                            "Until the map reports its view, figures show the region of interest the map opens on.")
     label_sources = st.checkbox("Number markers by their sources", value=True, key=f"{key}_numbers")
-    st.caption(f"{len(events):,} event{'s' if len(events) != 1 else ''} · "
-               f"{len(state.layers)} layer{'s' if len(state.layers) != 1 else ''} · files are made when you click")
+    rows = " + imported rows of " + ", ".join(imported) if imported else ""
+    st.caption(markdown_text(f"{len(events):,} event{'s' if len(events) != 1 else ''}{rows} · ")
+               + f"{len(state.layers)} layer{'s' if len(state.layers) != 1 else ''} · files are made when you click")
     downloads = export_downloads(events, articles, state, bbox=bbox if extent == CURRENT_VIEW else None,
-                                 size=size, label_sources=label_sources, fit_events=extent == FIT_TO_EVENTS)
+                                 size=size, label_sources=label_sources, fit_events=extent == FIT_TO_EVENTS,
+                                 imported=imported)
     # A horizontal flex row: the buttons keep their full labels and wrap in a narrow column.
     row = st.container(horizontal=True, gap="small")
     for download in downloads:

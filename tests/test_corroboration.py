@@ -241,3 +241,98 @@ def test_exports_carry_corroborated_by_only_when_datasets_are_included(tmp_path,
 
     plain_features = json.loads(plain.read_text("utf-8"))["features"]
     assert plain_features and all("corroborated_by" not in f["properties"] for f in plain_features)
+
+
+def test_a_card_explains_honestly_why_nothing_matches(tmp_path, imports_dir):
+    store = imported(tmp_path, [row("last_year", "2020-12-31", away(3)), row("far", "2021-08-27", away(400))])
+    airport = event("airport", "2021-08-26")
+    assert corroborate(store, ["ged"], pd.DataFrame([airport])).matches("airport") == []
+    miss = corroboration.near_miss(store, "ged", airport)
+    assert miss.nearest_in_place == {"id": "ged:last_year", "distance_km": 3.0, "days_apart": 238}
+    assert miss.nearest_in_time == {"id": "ged:far", "distance_km": pytest.approx(400, abs=1.5), "days_apart": 1}
+    assert corroboration.no_match_text("ged", airport, miss) == (
+        "No row in ged matches: none lies both within 3 days of the event's dates and within 60 km of its place. "
+        "Nearest in time within 60 km: ged:last_year, 238 days apart. "
+        f"Nearest in place within 3 days: ged:far, {miss.nearest_in_time['distance_km']:,.0f} km away.")
+    nothing = corroboration.NearMiss(None, None)
+    assert "No row lies within 60 km at any date" in corroboration.no_match_text("ged", airport, nothing)
+    assert "No row is dated within 3 days of the event" in corroboration.no_match_text("ged", airport, nothing)
+
+
+def test_the_corroboration_filter_keeps_corroborated_or_uncorroborated_events(tmp_path, imports_dir):
+    store = imported(tmp_path, [row("near", "2021-08-26", away(5))])
+    events = pd.DataFrame([event("airport", "2021-08-26"), event("later", "2021-10-01")])
+    result = corroborate(store, ["ged"], events)
+    keep = corroboration.filter_by_corroboration
+    assert list(keep(events, result, "corroborated only")["id"]) == ["airport"]
+    assert list(keep(events, result, "not corroborated")["id"]) == ["later"]
+    assert list(keep(events, result, "all events")["id"]) == ["airport", "later"]
+    assert list(keep(events, corroborate(store, [], events), "corroborated only")["id"]) == ["airport", "later"]
+
+
+def test_the_table_lists_imported_rows_with_their_dataset_and_events_with_their_corroboration(tmp_path,
+                                                                                               imports_dir):
+    from dashboard.data import load_curated_events
+    from dashboard.formatting import event_card_html, events_table
+
+    store = imported(tmp_path, [row("near", "2021-08-26", away(5)), row("country", "2021-08-26", where_prec="6")])
+    curated, articles = load_curated_events()
+    kabul = curated[curated["id"].isin(["2021-08-26-kabul-airport-attack", "2021-08-17-taliban-patrol-kabul"])]
+    marked = corroboration.with_corroboration(kabul, corroborate(store, ["ged"], kabul))
+    rows = store.rows("ged", ViewState())
+    table = events_table(pd.concat([marked, rows], ignore_index=True), articles).set_index("id")
+    assert table.loc["2021-08-26-kabul-airport-attack", "corroborated by"] == "1 row (ged)"
+    assert table.loc["2021-08-17-taliban-patrol-kabul", "corroborated by"] == "none"
+    assert table.loc["ged:near", ["dataset", "status", "corroborated by"]].tolist() == ["ged", "imported", ""]
+    assert table.loc["2021-08-26-kabul-airport-attack", "dataset"] == ""
+
+    card = event_card_html(rows.iloc[1].to_dict(), {})
+    assert "Imported row <code>ged:country</code> of dataset <b>ged</b>" in card
+    assert "Location precision: country — UCDP where_prec 6" in card
+    assert "Actors: Government of Afghanistan; Taleban" in card and "Deaths (best estimate): 4" in card
+    assert "report country" in card  # the dataset's own source text
+
+
+def test_a_row_is_read_by_its_id_whatever_the_view(tmp_path, backend):
+    from dashboard.ui_corroboration import imported_row
+
+    store = imported(tmp_path, [row("a", "2020-01-01"), row("b", "2021-08-26", away(5))])
+    assert list(store.rows_by_id("ged", ["ged:b", "ged:nope"])["id"]) == ["ged:b"]
+    assert imported_row(store, ["ged"], "ged:a")["date_start"] == pd.Timestamp("2020-01-01")
+    assert imported_row(store, ["other"], "ged:a") is None  # a dataset whose layer is off
+    assert imported_row(store, ["ged"], "ged:missing") is None
+
+
+def test_the_table_lists_rows_only_of_layers_drawn_with_their_cards(tmp_path, imports_dir):
+    from dashboard.aggregate import imported_layer
+    from dashboard.ui_corroboration import listed_rows, unlisted_notes
+
+    store = imported(tmp_path, [row(str(i), "2021-08-26", away(i)) for i in range(1, 6)])
+    view = ViewState()
+    layers = {"ged": imported_layer(store, "ged", 5, view)}
+    assert [list(frame["id"]) for frame in listed_rows(layers)] == [[f"ged:{i}" for i in range(1, 6)]]
+    assert unlisted_notes(layers) == []
+    for many in (imported_layer(store, "ged", 5, view, points_above=3), imported_layer(store, "ged", 5, view, limit=3)):
+        assert listed_rows({"ged": many}) == []
+        assert unlisted_notes({"ged": many}) == [
+            "ged: 5 rows in this view are on the map but too many to list here; narrow the window or the filters "
+            "to list them."]
+
+
+def test_the_apps_export_includes_the_rows_and_the_corroboration(tmp_path, imports_dir):
+    import json
+
+    from dashboard.data import load_curated_events
+    from dashboard.filters import filter_events
+    from dashboard.ui_export import export_downloads
+
+    store = imported(tmp_path, [row("near", "2021-08-26", away(5))])
+    events, articles = load_curated_events()
+    view = ViewState(start=pd.Timestamp("2021-08-26").date(), end=pd.Timestamp("2021-08-26").date())
+    shown = corroboration.with_corroboration(filter_events(events, view), corroborate(store, ["ged"], events))
+    downloads = {d.label: d for d in export_downloads(shown, articles, view, imported=["ged"])}
+    features = {f["properties"]["id"]: f["properties"]
+                for f in json.loads(downloads["Download GeoJSON"].make_data())["features"]}
+    assert features["ged:near"]["review_status"] == "imported"
+    assert features["2021-08-26-kabul-airport-attack"]["corroborated_by"][0]["id"] == "ged:near"
+    assert b"ged:near" in downloads["Download CSV"].make_data()

@@ -95,6 +95,16 @@ class LocalDatasets:
                              params)
         return pd.DataFrame(result, columns=["id", "lon", "lat", "category"])
 
+    def rows_by_id(self, name: str, ids) -> pd.DataFrame:
+        """The dataset's rows with these ids, whatever the view (a corroboration link may point outside it)."""
+        ids = list(ids)
+        if not ids:
+            return rows_to_frame([], [], [], [])
+        result = self._query(f"SELECT properties, lon, lat, distance_to_border_km FROM {self._source(name)} "
+                             f"WHERE id IN ({', '.join(['?'] * len(ids))}) ORDER BY seq", ids)
+        return rows_to_frame([r[0] for r in result], [r[1] for r in result], [r[2] for r in result],
+                             [r[3] for r in result])
+
     def grid(self, name: str, state: ViewState, cell_deg: float) -> pd.DataFrame:
         """Counts of the view's rows per square cell of ``cell_deg`` degrees (lon, lat of the cell's corner)."""
         where, params = where_clause(state)

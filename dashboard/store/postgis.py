@@ -133,6 +133,13 @@ class PostgisDatasets:
                              "ORDER BY seq", [name, *params])
         return pd.DataFrame(result, columns=["id", "lon", "lat", "category"])
 
+    def rows_by_id(self, name: str, ids) -> pd.DataFrame:
+        """The dataset's rows with these ids, whatever the view (a corroboration link may point outside it)."""
+        result = self._query("SELECT properties, lon, lat, distance_to_border_km FROM imported_events "
+                             "WHERE dataset = %s AND id = ANY(%s) ORDER BY seq", [name, list(ids)])
+        return rows_to_frame([r[0] for r in result], [r[1] for r in result], [r[2] for r in result],
+                             [r[3] for r in result])
+
     def grid(self, name: str, state: ViewState, cell_deg: float) -> pd.DataFrame:
         where, params = where_clause(state, "%s")
         size = float(cell_deg)
