@@ -451,3 +451,12 @@ def test_good_input_succeeds_and_leaves_the_project_alone(good: Case, isolated: 
         code, _out, err = run_tool(good.tool, argv, good.mode, capsys)
     assert code == 0, err[-2000:]
     assert project_fingerprint() == project_before
+
+
+@pytest.mark.parametrize("features", [[None], [{**GOOD_FEATURE, "properties": [1, 2]}], [GOOD_FEATURE, 7]],
+                         ids=["null", "properties-list", "number"])
+def test_validate_reports_malformed_features_as_problems(features, isolated, capsys):
+    """Content problems are validate's report (exit 1, one line per problem), never a traceback."""
+    code, _out, err = run_tool("validate", ["--events", events_file(isolated, features)], "inprocess", capsys)
+    assert code == 1 and "Traceback" not in err
+    assert "not a GeoJSON Feature object" in err or "'properties' is not an object" in err

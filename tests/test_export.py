@@ -219,6 +219,18 @@ def test_extent_covers_the_requested_bbox_and_fills_the_frame(events):
         math.isclose(minlat, 34.0, abs_tol=1e-6) and math.isclose(maxlat, 39.5, abs_tol=1e-6))
 
 
+@pytest.mark.parametrize("bbox", [(68, 37, 68.0000001, 37.0000001), (0, 86, 10, 90), (70, 35, 70.0000001, 35.0000001)])
+def test_a_degenerate_bbox_is_grown_to_a_frame_that_draws(events, bbox):
+    """A bbox of centimetres (or one squeezed to nothing at the Mercator limit) once kept the
+    drawing busy for minutes; the frame is now at least 2 km each way around its centre."""
+    minlon, minlat, maxlon, maxlat = _map_extent_lonlat(build_snapshot_figure(events, ARTICLES, list(LAYERS),
+                                                                              title=TITLE, bbox=bbox))
+    assert maxlon - minlon >= 0.018 and maxlat - minlat >= 0.005
+    assert minlon <= bbox[0] <= maxlon
+    png = render_snapshot_png(events, ARTICLES, list(LAYERS), title=TITLE, bbox=bbox)
+    assert Image.open(io.BytesIO(png)).size == (1600, 1000)
+
+
 def test_only_events_inside_the_view_are_drawn_counted_and_cited(events):
     # Dushanbe and Kharb-Maydon only; the southern events (and the dataset citation) are outside
     fig = build_snapshot_figure(events, ARTICLES, [], title=TITLE, bbox=(68.0, 37.0, 69.5, 39.0))

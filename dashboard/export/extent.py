@@ -22,6 +22,9 @@ from dashboard.symbology import region_of_interest
 DEFAULT_BBOX = region_of_interest()
 FIT_MARGIN = 0.12  # share of the events' span added on every side
 MIN_EXTENT_KM = 400.0  # a single event still shows its surroundings
+# The smallest frame drawn, in Mercator units (about metres): a bbox of a few centimetres made
+# every outline thousands of km of pixels long and the drawing ran for many minutes.
+MIN_FRAME_M = 2_000.0
 MAX_MERCATOR_LAT = 85.0
 
 _TO_MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
@@ -100,8 +103,13 @@ def _fit_extent(x: np.ndarray, y: np.ndarray, radius: np.ndarray) -> BBox:
 
 
 def _match_aspect(extent: BBox, aspect: float) -> BBox:
-    """Grow the extent (never shrink it) so it fills an axes of width/height ``aspect``."""
+    """Grow the extent (never shrink it) to at least MIN_FRAME_M each way and so it fills an
+    axes of width/height ``aspect``."""
     x0, y0, x1, y1 = extent
+    if x1 - x0 < MIN_FRAME_M:
+        x0, x1 = (x0 + x1 - MIN_FRAME_M) / 2, (x0 + x1 + MIN_FRAME_M) / 2
+    if y1 - y0 < MIN_FRAME_M:
+        y0, y1 = (y0 + y1 - MIN_FRAME_M) / 2, (y0 + y1 + MIN_FRAME_M) / 2
     width, height = x1 - x0, y1 - y0
     if width / height < aspect:
         width = height * aspect
