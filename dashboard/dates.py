@@ -253,7 +253,8 @@ def days_ago(m: re.Match, published: date) -> Resolved | None:
 
 
 def today(m: re.Match, published: date) -> Resolved | None:
-    """'said today': the publication day ("tomorrow" is left alone: "no one knows what will happen tomorrow")."""
+    """'said today': the publication day. Only after a verb of saying or 'earlier'/'later': 'the
+    country today' means nowadays ("tomorrow" is left alone: "no one knows what will happen tomorrow")."""
     return published, published, "day", "relative", "today: the publication day"
 
 
@@ -378,7 +379,8 @@ _RULES = [
      days_ago),
     (rf"\b(?:(?P<which>[Ll]ast|[Tt]his|[Oo]n|[Nn]ext)\s+)?{_WEEKDAY}\b", weekday),
     (r"\b[Yy]esterday\b", yesterday),
-    (r"\b[Tt]oday\b(?!['’]s)", today),
+    # "said today", "earlier today"; not "the country today" (nowadays) or "today's Afghanistan".
+    (r"\b(?:said|says|announced|reported|confirmed|told reporters|earlier|later)\s+today\b(?!['’]s)", today),
     (r"\b(?:(?P<which>[Ll]ast|[Tt]his)|(?:[Oo]ver|[Dd]uring|[Aa]t)\s+the)\s+weekend\b", weekend),
     (r"\b[Nn]ext\s+(?P<unit>week|month|year)\b", next_period),
     (r"\b(?P<which>[Ll]ast|[Tt]his)\s+week\b", week),

@@ -121,6 +121,7 @@ def test_month_known_publication_gives_honest_span():
         "over 10,000 fighters in 2,000 places",
         "the rally in 2030 will",  # after publication
         "what will happen tomorrow",
+        "those who control the country today",
     ],
 )
 def test_numbers_and_words_that_are_not_dates(sentence):
