@@ -10,10 +10,10 @@ it has the density of dates and places of real reporting. Figures:
 
 from __future__ import annotations
 
-import argparse
 import time
 from datetime import date
 
+from dashboard.cli import Parser, count_arg, run
 from dashboard.events import ROOT
 from dashboard.extract import extract_candidates
 from dashboard.gazetteer import _load, load_gazetteer
@@ -33,10 +33,13 @@ def article_of(words: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.extract", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--words", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args(argv)
+    parser = Parser(prog="python -m benchmarks.extract", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--words", type=count_arg(1, 1_000_000), default=5000, help="1 to 1,000,000")
+    parser.add_argument("--repeat", type=count_arg(1, 100), default=5, help="1 to 100")
+    return run("benchmarks.extract", lambda: _benchmark(parser.parse_args(argv)))
+
+
+def _benchmark(args) -> int:
     text = article_of(args.words)
     _load.cache_clear()
     started = time.perf_counter()

@@ -46,6 +46,7 @@ TOOLS = {
     "benchmark": ("benchmarks.map", "benchmarks.map:main"),
     "benchmark_imports": ("benchmarks.imports", "benchmarks.imports:main"),
     "benchmark_export": ("benchmarks.export", "benchmarks.export:main"),
+    "benchmark_extract": ("benchmarks.extract", "benchmarks.extract:main"),
 }
 NOBODY = 65534
 
@@ -354,6 +355,8 @@ BAD_CASES = [
     case("benchmark_imports", "geojson-max-word", lambda d: ["--geojson-max", "abc"]),
     case("benchmark_imports", "step-unknown", lambda d: ["--step", "nope", "x"]),
     case("benchmark_export", "unknown-option", lambda d: ["--fast"]),
+    case("benchmark_extract", "words-zero", lambda d: ["--words", "0"]),
+    case("benchmark_extract", "repeat-word", lambda d: ["--repeat", "many"]),
 ]
 
 
