@@ -44,7 +44,7 @@ DECLUTTER_JS = """
         return a.left < b.right + pad && b.left < a.right + pad && a.top < b.bottom + pad && b.top < a.bottom + pad;
     }
     function declutter() {
-        var obstacles = boxes('path.event-marker, path.layer-base_201, .marker-cluster, .country-badge, '
+        var obstacles = boxes('path.event-marker, path.layer-base_201:not(.layer-zone), .marker-cluster, .country-badge, '
             + '.event-selected, .leaflet-control');
         var labels = Array.prototype.slice.call(map.getContainer().querySelectorAll('.place-label'));
         labels.sort(function (a, b) { return (+a.dataset.rank) - (+b.dataset.rank); });
@@ -139,6 +139,10 @@ def out_of_view_points(events: pd.DataFrame) -> list[list]:
     return points
 
 
+OVERLAY_COLUMNS = ("id", "category", "place", "country", "lat", "lon", "location_precision", "uncertainty_km",
+                   "review_status", "date_start")
+
+
 class _Legend(folium.MacroElement):
     """A collapsible legend control (collapsed at first), replaced on every rerun."""
 
@@ -223,6 +227,7 @@ class _OutOfView(folium.MacroElement):
 def build_overlays(events: pd.DataFrame, layer_ids, import_colors: dict[str, str] | None = None) -> folium.FeatureGroup:
     """The legend and the out-of-view notice for the events drawn, as one feature group."""
     group = folium.FeatureGroup(name="Map notes", control=False)
+    events = events[[c for c in OVERLAY_COLUMNS if c in events.columns]]  # pandas is faster on few columns
     _Legend(legend_rows(events, layer_ids, import_colors or {})).add_to(group)
     _OutOfView(out_of_view_points(events)).add_to(group)
     return group

@@ -75,6 +75,37 @@ def _display_copy(kind: str, name: str, tolerance: float) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+@lru_cache(maxsize=8)
+def _display_json(name: str, tolerance: float) -> str:
+    """A context file's display copy as JSON text, serialized once per process (names already encoded)."""
+    return json.dumps(_display_copy("context", name, tolerance), separators=(",", ":"))
+
+
+class _StaticGeoJson(folium.MacroElement):
+    """A basemap GeoJSON with one style and its names as tooltips.
+
+    Its JSON is made once per process; folium's GeoJson would serialize it again and compile
+    its tooltip templates on every rerun (about 40 ms each for countries and rivers).
+    """
+
+    _template = folium.elements.Template(
+        """{% macro script(this, kwargs) %}
+        L.geoJSON({{ this.data_json }}, {
+            style: function () { return {{ this.style|tojson }}; },
+            onEachFeature: function (feature, layer) {
+                if (feature.properties && feature.properties.name) layer.bindTooltip(feature.properties.name, {sticky: true});
+            }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, data_json: str, style: dict):
+        super().__init__()
+        self._name = "StaticGeoJson"
+        self.data_json = data_json  # names encoded by _display_copy; json.dumps escapes quotes
+        self.style = style
+
+
 def _tooltip_text(props: dict) -> str:
     return f"<b>{escape(props['name'])}</b><br>{escape(props['description'][:160])}…"
 
@@ -111,6 +142,48 @@ _MAP_CSS = """<style>
 _LABEL_RANK = {"capital": 1, "city": 2, "country": 3, "town": 4}
 
 
+@lru_cache(maxsize=1)
+def _place_label_rows() -> list[list]:
+    """[lat, lon, label html, tooltip or ""] for every labelled place (read once per process)."""
+    rows = []
+    for item in load_context("places")["features"]:
+        props = item["properties"]
+        if props["kind"] not in _LABEL_RANK:
+            continue
+        lon, lat = item["geometry"]["coordinates"]
+        is_country = props["kind"] == "country"
+        css = f'place-label {props["kind"]}-label' + (" pos-c" if is_country else "")
+        dot = "" if is_country else '<span class="place-dot"></span>'
+        html = f'{dot}<div class="{css}" data-rank="{_LABEL_RANK[props["kind"]]}">{escape(props["name"])}</div>'
+        rows.append([lat, lon, html, escape(", ".join(props["aliases"])) if props["aliases"] else ""])
+    return rows
+
+
+class _PlaceLabels(folium.MacroElement):
+    """Place names as Leaflet div icons, built in the browser from one list (one element, not dozens:
+    each folium element costs a template render on every rerun)."""
+
+    _template = folium.elements.Template(
+        """{% macro script(this, kwargs) %}
+        (function (map, rows) {
+            var group = L.featureGroup();
+            rows.forEach(function (r) {
+                var marker = L.marker([r[0], r[1]], {icon: L.divIcon({html: r[2], className: 'place-icon', iconSize: [0, 0]}),
+                                                     interactive: !!r[3], keyboard: false});
+                if (r[3]) marker.bindTooltip(r[3]);
+                group.addLayer(marker);
+            });
+            group.addTo(map);
+        })({{ this._parent.get_name() }}, {{ this.rows|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, rows: list[list]):
+        super().__init__()
+        self._name = "PlaceLabels"
+        self.rows = rows
+
+
 def build_base_map(online_tiles: bool = False) -> folium.Map:
     """The fixed part of the map: vector basemap, optional web tiles, place labels, attribution.
 
@@ -122,43 +195,14 @@ def build_base_map(online_tiles: bool = False) -> folium.Map:
     m.fit_bounds([[minlat, minlon], [maxlat, maxlon]])
     # The cluster plugin needs the map's maxZoom, which folium sets only through a tile layer.
     m.options.update(min_zoom=2, max_zoom=14)
-    folium.GeoJson(
-        _display_copy("context", "countries", BASEMAP_TOLERANCE),
-        name="Countries",
-        style_function=lambda _f: {
-            "color": "#8a8a8a", "weight": 1,
-            "fillColor": "#f2efe9", "fillOpacity": 0.0 if online_tiles else 1.0,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-        control=False,
-    ).add_to(m)
+    _StaticGeoJson(_display_json("countries", BASEMAP_TOLERANCE), {
+        "color": "#8a8a8a", "weight": 1, "fillColor": "#f2efe9", "fillOpacity": 0.0 if online_tiles else 1.0,
+    }).add_to(m)
     if online_tiles:
         # Drawn above the land fill; if tiles cannot load, the vector outlines still show.
         folium.TileLayer("OpenStreetMap", control=False).add_to(m)
-    folium.GeoJson(
-        _display_copy("context", "rivers", 0.005),
-        name="Rivers",
-        style_function=lambda _f: {"color": "#6a9fd4", "weight": 1.5},
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-        control=False,
-    ).add_to(m)
-    places = folium.FeatureGroup(name="Places", control=False)
-    for item in load_context("places")["features"]:
-        props = item["properties"]
-        if props["kind"] not in _LABEL_RANK:
-            continue
-        lon, lat = item["geometry"]["coordinates"]
-        is_country = props["kind"] == "country"
-        css = f'place-label {props["kind"]}-label' + (" pos-c" if is_country else "")
-        dot = "" if is_country else '<span class="place-dot"></span>'
-        folium.Marker(
-            (lat, lon),
-            icon=folium.DivIcon(html=f'{dot}<div class="{css}" data-rank="{_LABEL_RANK[props["kind"]]}">'
-                                     f'{escape(props["name"])}</div>', class_name="place-icon", icon_size=(0, 0)),
-            tooltip=escape(", ".join(props["aliases"])) if props["aliases"] else None,
-            interactive=bool(props["aliases"]),
-        ).add_to(places)
-    places.add_to(m)
+    _StaticGeoJson(_display_json("rivers", 0.005), {"color": "#6a9fd4", "weight": 1.5}).add_to(m)
+    _PlaceLabels(_place_label_rows()).add_to(m)
 
     m.get_root().header.add_child(LiteralHtml(_MAP_CSS))
     credits = [layer.attribution for layer in LAYERS.values()] + [CONTEXT_ATTRIBUTION]
@@ -203,37 +247,60 @@ def build_layer_groups(layer_ids) -> list[folium.FeatureGroup]:
     for layer_id in LAYERS:
         if layer_id not in layer_ids:
             continue
-        layer = LAYERS[layer_id]
-        group = folium.FeatureGroup(name=layer.label)
-        collection = _display_copy("layer", layer_id, DISPLAY_TOLERANCE[layer_id])
-        for item in collection["features"]:
-            _layer_feature(layer_id, layer.color, item).add_to(group)
-        localize(group)
+        group = folium.FeatureGroup(name=LAYERS[layer_id].label)
+        _LayerScript(_layer_json(layer_id)).add_to(group)
         groups.append(group)
     return groups
 
 
-def _layer_feature(layer_id: str, color: str, item: dict):
-    props = item["properties"]
-    tooltip = folium.Tooltip(_tooltip_text(props), sticky=True)
-    lon_lat = item["geometry"]["coordinates"]
-    if item["geometry"]["type"] != "Point":
-        dashed = props.get("kind", "").startswith("candidate_zone")
-        style = {"color": color, "weight": 3 if layer_id == "border" else 2,
-                 "fillOpacity": 0.08 if dashed else 0.15, "dashArray": "6 4" if dashed else None,
-                 "className": f"layer-{layer_id}"}
-        return folium.GeoJson(item, style_function=lambda _f, s=style: s, tooltip=tooltip)
-    group = folium.FeatureGroup(control=False)
-    former = props.get("status") == "former"
-    if props.get("uncertainty_km", 0) >= 10:
-        folium.Circle((lon_lat[1], lon_lat[0]), radius=props["uncertainty_km"] * 1000, color=color, weight=1,
-                      dash_array="4 4", fill=True, fill_opacity=0.05, class_name=f"layer-{layer_id}").add_to(group)
-    folium.CircleMarker(
-        (lon_lat[1], lon_lat[0]), radius=8, color=color, weight=3, dash_array="3 3" if former else None,
-        fill=True, fill_color="#ffffff" if former else color, fill_opacity=1, tooltip=tooltip,
-        class_name=f"layer-{layer_id}",
-    ).add_to(group)
-    return group
+@lru_cache(maxsize=16)
+def _layer_json(layer_id: str) -> str:
+    """A layer's display copy with each feature's style and tooltip, as JSON made once per process."""
+    color = LAYERS[layer_id].color
+    features = []
+    for item in _display_copy("layer", layer_id, DISPLAY_TOLERANCE[layer_id])["features"]:
+        props = item["properties"]
+        drawn: dict = {"tip": _tooltip_text(props)}
+        if item["geometry"]["type"] != "Point":
+            dashed = props.get("kind", "").startswith("candidate_zone")
+            drawn["style"] = {"color": color, "weight": 3 if layer_id == "border" else 2,
+                              "fillOpacity": 0.08 if dashed else 0.15, "dashArray": "6 4" if dashed else None,
+                              "className": f"layer-{layer_id}"}
+        else:
+            former = props.get("status") == "former"
+            drawn["marker"] = {"radius": 8, "color": color, "weight": 3, "dashArray": "3 3" if former else None,
+                               "fill": True, "fillColor": "#ffffff" if former else color, "fillOpacity": 1,
+                               "className": f"layer-{layer_id}"}
+            if props.get("uncertainty_km", 0) >= 10:
+                drawn["zone"] = {"radius": props["uncertainty_km"] * 1000, "color": color, "weight": 1,
+                                 "dashArray": "4 4", "fill": True, "fillOpacity": 0.05, "interactive": False,
+                                 "className": f"layer-{layer_id} layer-zone"}
+        features.append({"type": "Feature", "properties": drawn, "geometry": item["geometry"]})
+    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+
+
+class _LayerScript(folium.MacroElement):
+    """A layer drawn in the browser from its prepared JSON (one element instead of one per feature)."""
+
+    _template = folium.elements.Template(
+        """{% macro script(this, kwargs) %}
+        (function (group, data) {
+            L.geoJSON(data, {
+                style: function (f) { return f.properties.style; },
+                pointToLayer: function (f, latlng) {
+                    if (f.properties.zone) L.circle(latlng, f.properties.zone).addTo(group);
+                    return L.circleMarker(latlng, f.properties.marker);
+                },
+                onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.tip, {sticky: true}); }
+            }).addTo(group);
+        })({{ this._parent.get_name() }}, {{ this.data_json }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, data_json: str):
+        super().__init__()
+        self._name = "LayerScript"
+        self.data_json = data_json  # tooltips encoded by _tooltip_text
 
 
 def _event_style(row, color: str) -> dict:
@@ -258,6 +325,10 @@ def event_tooltip(row) -> str:
     """Title and date, and a hidden reference that a click hands back to the app (see EVENT_REF)."""
     when = format_event_date(row.date_start, row.date_end, row.date_precision)
     return f'{escape(row.title)} — {escape(when)}<span hidden> [event:{escape(row.id)}]</span>'
+
+
+DRAWN_COLUMNS = ("id", "title", "category", "date_start", "date_end", "date_precision", "place", "country",
+                 "location_precision", "uncertainty_km", "review_status", "lon", "lat")
 
 
 def _country_level(events: pd.DataFrame) -> pd.Series:
@@ -288,11 +359,13 @@ def build_event_group(
         _fast_cluster(events, color).add_to(group)
         localize(group)
         return group
+    if not popups:  # pandas is much faster on the few columns markers and badges need
+        events = events[[c for c in DRAWN_COLUMNS if c in events.columns]]
     country_level = _country_level(events)
     if country_level.any():
         country_badges(events[country_level], selected=selected).add_to(group)
     events = events[~country_level]
-    rings = folium.FeatureGroup(control=False)
+    rings = []
     features = []
     for row in events.itertuples(index=False):
         row_color = color or category_color(row.category)
@@ -309,11 +382,7 @@ def build_event_group(
         is_selected = row.id == selected
         radius_km = ring_km(row.location_precision, row.uncertainty_km, selected=is_selected)
         if radius_km:
-            folium.Circle(
-                (row.lat, row.lon), radius=radius_km * 1000, color=row_color,
-                weight=2 if is_selected else 1, dash_array="4 6", fill=is_selected, fill_opacity=0.06,
-                class_name="event-uncertainty", interactive=False,
-            ).add_to(rings)
+            rings.append([round(row.lat, 5), round(row.lon, 5), round(radius_km * 1000, 1), row_color, is_selected])
     cluster = MarkerCluster(
         name=name, control=False, icon_create_function=_CLUSTER_ICON,
         options={"maxClusterRadius": 25, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
@@ -324,7 +393,7 @@ def build_event_group(
         on_each_feature=_EVENT_JS,
         control=False,
     ).add_to(cluster)
-    rings.add_to(group)
+    _Rings(rings).add_to(group)
     cluster.add_to(group)
     if selected is not None and (events["id"] == selected).any():
         row = events.loc[events["id"] == selected].iloc[0]
@@ -334,6 +403,25 @@ def build_event_group(
         ).add_to(group)
     localize(group)  # streamlit-folium adds groups after the base map was localized
     return group
+
+
+class _Rings(folium.MacroElement):
+    """Dashed uncertainty rings (symbology.ring_km), built in the browser from one list."""
+
+    _template = folium.elements.Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.addLayer(L.featureGroup({{ this.rings|tojson }}.map(function (r) {
+            return L.circle([r[0], r[1]], {radius: r[2], color: r[3], weight: r[4] ? 2 : 1, dashArray: '4 6',
+                                          fill: r[4], fillOpacity: 0.06, className: 'event-uncertainty',
+                                          interactive: false});
+        })));
+        {% endmacro %}"""
+    )
+
+    def __init__(self, rings: list[list]):
+        super().__init__()
+        self._name = "Rings"
+        self.rings = rings
 
 
 def country_badges(events: pd.DataFrame, *, selected: str | None = None) -> "_CountryBadges":

@@ -118,9 +118,12 @@ def country_badge_groups(events) -> list[tuple[str, str, float, float, object]]:
     """
     labels = country_label_points()
     groups = []
-    for iso, frame in events.groupby("country", sort=True):
+    ordered = events.sort_values(["country", "date_start", "id"])
+    countries = ordered["country"].to_numpy()
+    for iso in dict.fromkeys(countries):  # sorted by country already
+        frame = ordered[countries == iso]
         name, lon, lat = labels.get(iso, (iso, float(frame["lon"].mean()), float(frame["lat"].mean())))
-        groups.append((iso, name, lon, lat, frame.sort_values(["date_start", "id"])))
+        groups.append((iso, name, lon, lat, frame))
     return groups
 
 

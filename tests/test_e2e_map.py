@@ -25,7 +25,7 @@ BOXES_JS = """(body, selector) => [...document.querySelectorAll(selector)]
     .map(e => { const r = e.getBoundingClientRect(); return {x0: r.left, y0: r.top, x1: r.right, y1: r.bottom,
                                                              text: e.textContent.trim()}; })
     .filter(b => b.x1 > b.x0 && b.y1 > b.y0)"""
-MARKERS = "path.event-marker, path.layer-base_201, .marker-cluster, .country-badge"
+MARKERS = "path.event-marker, path.layer-base_201:not(.layer-zone), .marker-cluster, .country-badge"
 
 
 def overlap(a, b) -> bool:

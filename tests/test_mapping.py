@@ -18,6 +18,7 @@ from benchmarks.synthetic import synthetic_events
 ROOT = Path(__file__).resolve().parent.parent
 GEOD = Geod(ellps="WGS84")
 ALL_LAYERS = ("border", "panjshir", "kharb_maydon", "base_201")
+RING = re.compile(r'\[-?[\d.]+, -?[\d.]+, ([\d.]+), "#[0-9a-f]{6}", (true|false)\]')  # mapping._Rings rows
 
 
 def _links(html: str) -> set[str]:
@@ -92,7 +93,8 @@ def test_selected_event_gets_a_highlight_and_its_ring():
     wide = events[(events["location_precision"] == "province") & (events["uncertainty_km"] > 0)].iloc[0]
     html = build_map(events, articles, (), selected=wide["id"]).get_root().render()
     assert '"className": "event-selected"' in html
-    assert f'"radius": {wide["uncertainty_km"] * 1000:.1f}' in html
+    rings = {float(r): selected for r, selected in RING.findall(html)}
+    assert rings[wide["uncertainty_km"] * 1000] == "true"  # its ring, drawn as the selected one
 
 
 def test_country_level_events_are_badges_not_points():
@@ -105,7 +107,7 @@ def test_country_level_events_are_badges_not_points():
         assert f'data-country=\\"{iso}\\" data-count=\\"{count}\\"' in html, iso
     point_ids = set(re.findall(r'"id": "([^"]+)", "properties": \{"card"', html))
     assert point_ids == set(events.loc[events["location_precision"] != "country", "id"])
-    rings = [float(r) for r in re.findall(r'"event-uncertainty".*?"radius": (\d+(?:\.\d+)?)', html)]
+    rings = [float(r) for r, _selected in RING.findall(html)]
     assert rings and max(rings) <= 250_000  # no country-sized ring
     selected_html = build_map(events, articles, (), selected=country["id"].iloc[0]).get_root().render()
     assert "country-badge selected" in selected_html and group is not None
