@@ -336,3 +336,28 @@ def test_the_apps_export_includes_the_rows_and_the_corroboration(tmp_path, impor
     assert features["ged:near"]["review_status"] == "imported"
     assert features["2021-08-26-kabul-airport-attack"]["corroborated_by"][0]["id"] == "ged:near"
     assert b"ged:near" in downloads["Download CSV"].make_data()
+
+
+def test_pictures_draw_imported_rows_in_their_datasets_colour_with_a_legend_line_and_a_credit(tmp_path, imports_dir):
+    from matplotlib.colors import to_hex
+
+    from dashboard.aggregate import imported_layer
+    from dashboard.data import load_curated_events
+    from dashboard.export import build_snapshot_figure, cited_sources
+    from dashboard.export.markers import IMPORT_COLOR_COLUMN
+
+    store = imported(tmp_path, [row("a", "2021-08-26", away(5)), row("b", "2021-08-26", away(40))])
+    events, articles = load_curated_events()
+    view = ViewState(start=pd.Timestamp("2021-08-26").date(), end=pd.Timestamp("2021-08-26").date())
+    curated = events[events["id"] == "2021-08-26-kabul-airport-attack"]
+    layer = imported_layer(store, "ged", 2, view)
+    both = pd.concat([curated, layer.rows.assign(**{IMPORT_COLOR_COLUMN: "#e6007e"})], ignore_index=True)
+    fig = build_snapshot_figure(both, articles, [], title="t", bbox=(67.0, 33.0, 71.0, 36.0))
+    dots = [c for c in fig.axes[0].collections if c.get_gid() == "snapshot-events"][0]
+    assert sorted(to_hex(c) for c in dots.get_edgecolors()) == ["#000000", "#e6007e", "#e6007e"]  # attack is black
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "ged (imported dataset)" in legend and "armed conflict" not in legend  # rows: no category line
+    notes = [t.get_text() for t in fig.texts if t.get_gid() == "snapshot-outside"]
+    assert notes and notes[0].startswith("Imported data: ged (2 rows drawn)")
+    sources = cited_sources(both, articles)
+    assert sources.numbers[1:] == [[], []] and len(sources.entries) == len(curated["sources"].iloc[0])

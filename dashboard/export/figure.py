@@ -42,7 +42,7 @@ from dashboard.export.furniture import (
 from dashboard.export.inset import draw_overview_inset, outside_note
 from dashboard.export.labels import MIN_FONT_PT, LabelLayer, place_labels
 from dashboard.export.markers import _draw_events, _ring_radii, badge_positions
-from dashboard.export.sources import attributions, cited_sources
+from dashboard.export.sources import attributions, cited_sources, imported_credits
 from dashboard.layers import LAYERS
 from dashboard.mapping import MAX_DETAILED_EVENTS
 
@@ -149,7 +149,8 @@ def build_snapshot_figure(
                  labels_omitted=label_sources and not numbered, outside_count=len(outside))
     legend = _draw_legend(fig, events, layer_ids)
     _draw_source_list(fig, legend, sources.entries, numbered=numbered)
-    margin = [outside_note(outside)] if len(outside) else []
+    margin = [imported_credits(events)] if imported_credits(events) else []  # the datasets drawn, first
+    margin += [outside_note(outside)] if len(outside) else []
     if grids:
         margin.append(grid_note(grids))
     if margin:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from dashboard.export.extent import check_bbox
+from dashboard.export.markers import IMPORT_COLOR_COLUMN
 from dashboard.export.figure import render_snapshot_pdf, render_snapshot_png, render_snapshot_svg
 from dashboard.export.naming import snapshot_title
 from dashboard.export.tables import events_csv, events_geojson
@@ -69,6 +70,9 @@ def export_bytes(fmt: str, events: pd.DataFrame, articles: dict[str, dict], stat
     """
     title = snapshot_title(state)
     rows = [layer.rows for layer, _ in imported if not layer.aggregated and len(layer.rows)]
+    if fmt in ("png", "pdf", "svg"):  # pictures draw each dataset's rows in its own colour (IMPORT_COLOR_COLUMN)
+        rows = [layer.rows.assign(**{IMPORT_COLOR_COLUMN: color}) for layer, color in imported
+                if not layer.aggregated and len(layer.rows)]
     grids = [(layer, color) for layer, color in imported if layer.aggregated]
     if fmt == "html":
         return snapshot_html(events, articles, state.layers, title=title, bbox=bbox, imported=imported)

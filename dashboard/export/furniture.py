@@ -24,6 +24,7 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from dashboard.events import CATEGORIES
 from dashboard.export.extent import _TO_LONLAT, BBox
 from dashboard.export.labels import MIN_FONT_PT
+from dashboard.export.markers import IMPORT_COLOR_COLUMN
 from dashboard.formatting import format_event_date
 from dashboard.layers import LAYERS
 from dashboard.symbology import BADGE_COLOR, category_color, is_approximate, is_country_level, ring_km
@@ -96,11 +97,28 @@ def _draw_header(fig: Figure, title: str, events: pd.DataFrame, layer_ids: list[
              parse_math=False, gid="snapshot-subtitle")
 
 
+def imported_mask(events: pd.DataFrame) -> np.ndarray:
+    """True for the imported rows drawn in their dataset's colour."""
+    if IMPORT_COLOR_COLUMN not in events or not len(events):
+        return np.zeros(len(events), bool)
+    return events[IMPORT_COLOR_COLUMN].map(lambda value: isinstance(value, str)).to_numpy(bool)
+
+
+def imported_colors(events: pd.DataFrame) -> dict[str, str]:
+    """Each imported dataset among ``events`` and its colour, in order of appearance."""
+    mask = imported_mask(events)
+    if not mask.any():
+        return {}
+    names = events["dataset"] if "dataset" in events else events["id"].str.split(":").str[0]
+    return dict(zip(names[mask], events.loc[mask, IMPORT_COLOR_COLUMN]))
+
+
 def _draw_legend(fig: Figure, events: pd.DataFrame, layer_ids: list[str]):
     """What is drawn, as on the live map: categories of the points, the symbols used, the toggled layers."""
     country = events["location_precision"].map(is_country_level).to_numpy(bool) if len(events) else np.zeros(0, bool)
     points = events[~country] if len(events) else events
-    present = list(dict.fromkeys(points["category"])) if len(points) else []
+    imported = imported_mask(points)
+    present = list(dict.fromkeys(points.loc[~imported, "category"])) if len(points) else []
     handles = [Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor=category_color(c),
                       markeredgecolor=category_color(c), label=c.replace("_", " "))
                for c in CATEGORIES if c in present]
@@ -111,6 +129,9 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, layer_ids: list[str]):
     if any(ring_km(p, u) for p, u in precisions):
         handles.append(Circle((0, 0), 1, facecolor="none", edgecolor="#555555", linewidth=0.8, linestyle="--",
                               label="dashed ring: uncertainty"))
+    for name, color in imported_colors(points).items():  # one line per imported dataset, in its colour
+        handles.append(Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor=color,
+                              markeredgecolor=color, label=f"{name} (imported dataset)"))
     if country.any():
         handles.append(Line2D([], [], marker="s", linestyle="", markersize=8, color=BADGE_COLOR,
                               label="badge: events placed only by country"))

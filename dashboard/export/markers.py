@@ -56,6 +56,17 @@ def _draw_badges(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, labels:
             bbox={"boxstyle": "round,pad=0.3", "facecolor": BADGE_COLOR, "edgecolor": "white", "linewidth": 1.2}))
 
 
+# An imported row drawn in a picture carries its dataset's colour in this column.
+IMPORT_COLOR_COLUMN = "_import_color"
+
+
+def marker_colors(events: pd.DataFrame) -> list[str]:
+    """Category colours for the articles' events, the dataset's colour for imported rows."""
+    dataset = events[IMPORT_COLOR_COLUMN] if IMPORT_COLOR_COLUMN in events else [None] * len(events)
+    return [color if isinstance(color, str) else category_color(category)
+            for color, category in zip(dataset, events["category"])]
+
+
 def _draw_events(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, detailed: bool,
                  numbers: list[list[int]] | None, labels: LabelLayer) -> None:
     """Markers coloured by category, hollow when approximate, dashed ring for the uncertainty.
@@ -87,7 +98,7 @@ def _draw_events(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, deta
 def _draw_points(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, detailed: bool) -> None:
     if not len(events):
         return
-    colors = [category_color(c) for c in events["category"]]
+    colors = marker_colors(events)
     approximate = np.array([is_approximate(p, u) for p, u in zip(events["location_precision"], events["uncertainty_km"])],
                            bool)
     faces = ["white" if hollow else color for hollow, color in zip(approximate, colors)]

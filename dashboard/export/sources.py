@@ -14,6 +14,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard.export.markers import IMPORT_COLOR_COLUMN
 from dashboard.formatting import format_event_date
 from dashboard.layers import CONTEXT_ATTRIBUTION, CONTEXT_DIR, LAYERS, layer_path, read_geojson
 
@@ -44,16 +45,37 @@ class CitedSources:
 def cited_sources(events: pd.DataFrame, articles: dict[str, dict]) -> CitedSources:
     """Number the articles (and dataset citations) the events cite, oldest article first."""
     keys: dict[str, str] = {}
-    for sources in events["sources"] if len(events) else []:
+    datasets = _datasets(events)
+    for sources, dataset in zip(events["sources"] if len(events) else [], datasets):
+        if dataset:  # an imported row: its dataset is credited under the map (imported_credits), not numbered
+            continue
         for source in sources:
             key = _source_key(source)
             if key and key not in keys:
                 keys[key] = _source_entry(source, articles)
     ordered = sorted(keys, key=lambda k: (k.startswith("citation:"), _published(k, articles), keys[k]))
     number_of = {key: index + 1 for index, key in enumerate(ordered)}
-    numbers = [sorted({number_of[_source_key(s)] for s in sources if _source_key(s)})
-               for sources in (events["sources"] if len(events) else [])]
+    numbers = [[] if dataset else sorted({number_of[_source_key(s)] for s in sources if _source_key(s)})
+               for sources, dataset in zip(events["sources"] if len(events) else [], datasets)]
     return CitedSources([keys[k] for k in ordered], numbers)
+
+
+def imported_credits(events: pd.DataFrame) -> str:
+    """'Imported data: NAME (N rows drawn)' for the imported rows among ``events`` ('' when none)."""
+    counts = pd.Series([d for d in _datasets(events) if d], dtype=object).value_counts(sort=False)
+    if not len(counts):
+        return ""
+    return "Imported data: " + "; ".join(f"{name} ({count:,} row{'s' if count != 1 else ''} drawn)"
+                                          for name, count in counts.items())
+
+
+def _datasets(events: pd.DataFrame) -> list[str | None]:
+    """Each row's imported dataset when it was drawn as part of a dataset layer (None otherwise)."""
+    if not len(events) or IMPORT_COLOR_COLUMN not in events:
+        return [None] * len(events)
+    names = events["dataset"] if "dataset" in events else events["id"].str.split(":").str[0]
+    return [name if isinstance(color, str) and isinstance(name, str) and name else None
+            for color, name in zip(events[IMPORT_COLOR_COLUMN], names)]
 
 
 def _source_key(source: dict) -> str | None:
