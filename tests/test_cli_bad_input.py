@@ -128,6 +128,15 @@ def bad_candidate(d: Path) -> tuple[str, str]:
     return geojson_file(d, collection, "candidates.geojson"), feature["properties"]["id"]
 
 
+def invented_quote(d: Path) -> tuple[str, str]:
+    """A candidates file whose one event quotes a sentence its (seed) article does not contain."""
+    collection = json.loads(Path(candidates(d)).read_text(encoding="utf-8"))
+    feature = collection["features"][0]
+    feature["properties"]["sources"][0]["quote"] = "Russia and the Taliban signed a secret treaty in Dushanbe."
+    collection["features"] = [feature]
+    return geojson_file(d, collection, "candidates.geojson"), feature["properties"]["id"]
+
+
 def readonly_dir(d: Path) -> Path:
     """A folder nobody (uid 65534) can read but not write, inside a folder nobody can enter."""
     outer = Path(tempfile.mkdtemp(prefix="cli-readonly-"))
@@ -315,6 +324,7 @@ BAD_CASES = [
     case("review", "accept-no-id", lambda d: ["accept", candidates(d)]),
     case("review", "reject-unknown-id", lambda d: ["reject", candidates(d), "no-such-id"]),
     case("review", "accept-invalid-event", lambda d: ["accept", *bad_candidate(d)]),
+    case("review", "accept-invented-quote", lambda d: ["accept", *invented_quote(d)]),
     case("review", "accept-project-file", lambda d: ["reject", str(SEEDS / "articles.json"), "x"]),
     # build_events
     case("build_events", "source-missing", lambda d: ["--source", str(d / "none.json"), "--out", str(d / "e.geojson")]),
