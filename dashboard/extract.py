@@ -114,6 +114,8 @@ _COARSE = ("country", "region")
 _MEDIA_DATE = re.compile(r"\s+(?:article|report|interview|editorial|op-ed|column|tweet|post|broadcast|"
                          r"edition|issue)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s?\b")
+_PLACE_NOUN = re.compile(r"['’]s?\s+(?:\w+\s+)?(?:airport|streets?|outskirts|centre|center|suburbs?|neighbou?rhoods?|"
+                         r"districts?|squares?|embassy|airfield|mosques?|hospitals?|gates?|prisons?)\b", re.IGNORECASE)
 
 
 def extract_candidates(
@@ -161,7 +163,7 @@ def extract_candidates(
                 continue  # "an August 27 article described ...": when it was written, not what happened
             seen.add(key)
             # A place inside the date's own words ("a day after the fall of Kabul") is not where this happened.
-            places = [m for m in _named(reading) if m.end <= mention.start or m.start >= mention.end]
+            places = _in_clause_of(mention, reading)
             place = gazetteer.place_of_event(places, reading.text, near=mention.start)
             place_note, more = None, ()
             neighbour = _neighbour_with_place(reading, readings, place)
@@ -253,11 +255,32 @@ def _in_present_tense(sentence: str) -> bool:
     return bool(_PRESENT.search(sentence))
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:()—–]|\s--\s|\b(?:which|who|when|while|whereas)\b")
+
+
+def _in_clause_of(mention: DateMention, reading: _Reading) -> list[PlaceMatch]:
+    """The named places of the date's own clause ("Kandahar is the birthplace of the movement, which
+    ruled Afghanistan from 1996 to 2001": Afghanistan), or of the sentence when that clause names none.
+    A place inside the date's own words ("a day after the fall of Kabul") is never one."""
+    named = [m for m in _named(reading) if m.end <= mention.start or m.start >= mention.end]
+    breaks = [b.start() for b in _CLAUSE_BREAK.finditer(reading.text)]
+    start = max([b for b in breaks if b < mention.start], default=0)
+    end = min([b for b in breaks if b >= mention.end], default=len(reading.text))
+    return [m for m in named if start <= m.start and m.end <= end] or named
+
+
 def _named(reading: _Reading) -> list[PlaceMatch]:
     """The places a sentence names as places: an adjective ("Afghan officials said") or a country's
     possessive ("Russia's view", "Pakistan's Express Tribune") tells who, not where."""
-    return [m for m in reading.places if not m.adjective
-            and not (m.place.location_precision in _COARSE and _POSSESSIVE.match(reading.text, m.end))]
+    return [m for m in reading.places if not m.adjective and not _speaks_for_a_government(m, reading.text)]
+
+
+def _speaks_for_a_government(match: PlaceMatch, text: str) -> bool:
+    """'Russia's view', 'Moscow's difficult history', 'Tehran's desire': a country or capital in the
+    possessive is its government; 'Kabul's airport' is still a place."""
+    if match.place.location_precision not in _COARSE and match.place.kind != "capital":
+        return False
+    return bool(_POSSESSIVE.match(text, match.end)) and not _PLACE_NOUN.match(text, match.end)
 
 
 def _earlier_in_paragraph(reading: _Reading, readings: list[_Reading], has) -> _Reading | None:

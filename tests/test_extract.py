@@ -391,3 +391,16 @@ def test_a_country_possessive_and_an_article_date_are_not_the_event(gazetteer):
     found = [(c.place.place.name, c.date.date_start) for c in extract_candidates(text, PUBLISHED, gazetteer)]
     assert ("Afghanistan", date(1980, 1, 1)) in found  # the country the article is about, not Russia
     assert all(day != date(2021, 8, 27) for _name, day in found)
+
+
+def test_the_place_of_the_dates_own_clause(gazetteer):
+    text = "Kandahar is the birthplace of the movement, which ruled Afghanistan from 1996 to 2001."
+    [rule] = extract_candidates(text, PUBLISHED, gazetteer)
+    assert (rule.place.place.name, rule.date.date_start) == ("Afghanistan", date(1996, 1, 1))
+
+
+def test_a_capital_in_the_possessive_is_its_government(gazetteer):
+    text = ("Moscow's history with the Taliban began before the group first seized power in Afghanistan in 1996.\n"
+            "The Taliban stormed Kabul's airport on Aug. 15, 2021.\n")
+    places = [c.place.place.name for c in extract_candidates(text, PUBLISHED, gazetteer)]
+    assert places == ["Afghanistan", "Kabul"]
