@@ -113,6 +113,8 @@ _TELLING = frozenset({"attack", "military_exercise", "legal_designation", "terri
 _COARSE = ("country", "region")
 _MEDIA_DATE = re.compile(r"\s+(?:article|report|interview|editorial|op-ed|column|tweet|post|broadcast|"
                          r"edition|issue)\b", re.IGNORECASE)
+_OTHER_HAPPENING = re.compile(r"\b(?:a|an|the)\s+(?:similar|previous|earlier|separate)\b|\banother\b",
+                             re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s?\b")
 _PLACE_NOUN = re.compile(r"['’]s?\s+(?:\w+\s+)?(?:airport|streets?|outskirts|centre|center|suburbs?|neighbou?rhoods?|"
                          r"districts?|squares?|embassy|airfield|mosques?|hospitals?|gates?|prisons?)\b", re.IGNORECASE)
@@ -198,6 +200,8 @@ def extract_candidates(
             continue
         earlier = _earlier_in_paragraph(reading, readings, lambda r: r.dates)
         previous = readings[reading.number - 1] if reading.number else None
+        if _OTHER_HAPPENING.search(reading.text):
+            continue  # "a week after a similar bombing in Kunduz": the place is another happening's
         if earlier is not None:
             mention = _carried(earlier.dates[-1], "date carried over from earlier in the paragraph")
         elif (previous is not None and previous.dates and previous.category == reading.category

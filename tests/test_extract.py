@@ -404,3 +404,9 @@ def test_a_capital_in_the_possessive_is_its_government(gazetteer):
             "The Taliban stormed Kabul's airport on Aug. 15, 2021.\n")
     places = [c.place.place.name for c in extract_candidates(text, PUBLISHED, gazetteer)]
     assert places == ["Afghanistan", "Kabul"]
+
+
+def test_a_similar_earlier_happening_does_not_take_todays_date(gazetteer):
+    text = ("Suicide bombers attacked a mosque in Kandahar on Friday.\n\n"
+            "The attack came a week after a similar bombing in Kunduz killed dozens.\n")
+    assert [c.place.place.name for c in extract_candidates(text, date(2021, 10, 15), gazetteer)] == ["Kandahar"]
