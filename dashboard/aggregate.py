@@ -88,7 +88,7 @@ def build_grid_group(layer: ImportedLayer, color: str) -> folium.FeatureGroup:
         lon, lat, count = float(lon), float(lat), int(count)
         features.append({
             "type": "Feature",
-            "properties": {"count": count, "opacity": round(0.15 + 0.7 * math.log1p(count) / top, 3),
+            "properties": {"count": count, "opacity": round(0.08 + 0.5 * math.log1p(count) / top, 3),
                            "tip": f"{count:,} events"},
             "geometry": {"type": "Polygon", "coordinates": [[
                 [round(lon, 5), round(lat, 5)], [round(lon + size, 5), round(lat, 5)],

@@ -30,7 +30,7 @@ def draw_grids(ax, grids: Sequence[tuple[ImportedLayer, str]]) -> None:
         corners_lat = np.clip(np.stack([lat, lat, lat + size, lat + size], axis=1), -85, 85)
         x, y = _TO_MERCATOR.transform(corners_lon, corners_lat)
         top = math.log1p(float(cells["count"].max()))
-        alpha = 0.15 + 0.7 * np.log1p(cells["count"].to_numpy(float)) / top
+        alpha = 0.08 + 0.5 * np.log1p(cells["count"].to_numpy(float)) / top
         faces = [to_rgba(color, a) for a in alpha]
         ax.add_collection(PolyCollection(np.stack([x, y], axis=2), facecolors=faces, edgecolors=to_rgba(color, 0.6),
                                          linewidths=0.3, zorder=3.4, gid="snapshot-grid-cells"))
