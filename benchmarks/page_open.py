@@ -1,0 +1,144 @@
+"""Page open -> markers drawn, for the app and for a bare "floor" page, side by side in one run.
+
+    python -m benchmarks.page_open [--runs 3]
+
+The floor is the least any Streamlit page with a map can cost here: one st_folium map with
+one marker and the same local Leaflet (written to a temporary folder by this script). Both
+servers are started by this script; each run opens a fresh headless Chromium context and
+times from navigation to the first event marker (or badge) drawn inside the map's iframe.
+It also times a filter change in the app (a layer switched off) until the map shows it.
+Figures are printed, never asserted (the machine is shared; see the README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+DRAWN = "path.event-marker, .country-badge, .marker-cluster"
+
+FLOOR_APP = '''
+import sys
+sys.path.insert(0, {root!r})
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+from dashboard.assets import localize
+
+m = folium.Map(location=(37.6, 69.0), zoom_start=6, tiles=None)
+folium.CircleMarker((37.6, 69.0), radius=7, class_name="event-marker").add_to(m)
+localize(m)
+st_folium(m, height=700, use_container_width=True, returned_objects=[])
+'''
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(script: Path) -> tuple[subprocess.Popen, str]:
+    """`streamlit run script` on a free loopback port, with static serving; returns (process, url)."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.enableStaticServing", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ),
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"{script} did not start within 60 s")
+
+
+def time_page_open(browser, url: str) -> float:
+    """Seconds from navigation to the first marker drawn in the map's iframe (fresh context: no cache)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    started = time.perf_counter()
+    page.goto(url)
+    page.frame_locator(MAP_FRAME).locator(DRAWN).first.wait_for(timeout=120_000)
+    seconds = time.perf_counter() - started
+    context.close()
+    return seconds
+
+
+def time_filter_change(browser, url: str) -> float:
+    """Seconds from switching the 201st-base layer off to the map no longer drawing it."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(url)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("path.layer-base_201").first.wait_for(timeout=120_000)
+    time.sleep(1.0)
+    started = time.perf_counter()
+    page.get_by_text("Russia's 201st base sites", exact=True).click()
+    while frame.locator("path.layer-base_201").count():
+        time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    context.close()
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - test dependency
+
+    from dashboard.assets import ensure_static_assets  # noqa: PLC0415
+
+    ensure_static_assets()
+    with tempfile.TemporaryDirectory() as folder:
+        floor_script = Path(folder) / "floor_app.py"
+        floor_script.write_text(FLOOR_APP.format(root=str(ROOT)), encoding="utf-8")
+        (Path(folder) / "static").symlink_to(ROOT / "dashboard" / "static")  # the same local Leaflet
+        servers = {"floor": start_server(floor_script), "app": start_server(ROOT / "dashboard" / "app.py")}
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                for _process, url in servers.values():  # warm-up: first imports, first render
+                    time_page_open(browser, url)
+                times = {name: [] for name in servers}
+                for _ in range(args.runs):  # interleaved, so both see the same load
+                    for name, (_process, url) in servers.items():
+                        times[name].append(time_page_open(browser, url))
+                filters = [time_filter_change(browser, servers["app"][1]) for _ in range(args.runs)]
+                browser.close()
+        finally:
+            for process, _url in servers.values():
+                process.terminate()
+                process.wait(timeout=10)
+    floor, app = statistics.median(times["floor"]), statistics.median(times["app"])
+    print(f"page open -> markers drawn, median of {args.runs} (1400x900, headless Chromium):")
+    print(f"  floor (one st_folium map, same local Leaflet): {floor:.2f} s   runs {', '.join(f'{t:.2f}' for t in times['floor'])}")
+    print(f"  app:                                           {app:.2f} s   runs {', '.join(f'{t:.2f}' for t in times['app'])}")
+    print(f"  ratio app / floor: {app / floor:.2f} (target <= 1.5)")
+    print(f"filter change (layer off) -> map updated, median: {statistics.median(filters):.2f} s "
+          f"  runs {', '.join(f'{t:.2f}' for t in filters)} (target <= 1 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
