@@ -202,6 +202,7 @@ BAD_CASES = [
     case("export", "size-huge", lambda d: ["--size", "100000x100000", "--out", str(d / "x.png")]),
     case("export", "size-word", lambda d: ["--size", "poster", "--out", str(d / "x.png")]),
     case("export", "layer-unknown", lambda d: ["--layers", "border,moon", "--out", str(d / "x.csv")]),
+    case("export", "imports-unknown", lambda d: ["--imports", "nope\n", "--out", str(d / "x.csv")]),
     case("export", "category-unknown", lambda d: ["--categories", "picnic", "--out", str(d / "x.csv")]),
     case("export", "out-events", lambda d: ["--out", str(ROOT / "geodata" / "events.geojson")]),
     case("export", "out-layer", lambda d: ["--out", str(ROOT / "geodata" / "layers" / "panjshir.geojson")]),
@@ -249,6 +250,8 @@ BAD_CASES = [
     case("ingest_eval", "articles-truncated", lambda d: ["--articles", geojson_file(d, '[{"id":', "a.json")]),
     case("ingest_eval", "articles-binary", lambda d: ["--articles", str(write(d / "a.json", os.urandom(999)))]),
     case("ingest_eval", "events-missing", lambda d: ["--events", str(d / "none.geojson")]),
+    case("ingest_eval", "unseen-missing", lambda d: ["--unseen", str(d / "none")]),
+    case("ingest_eval", "unseen-no-expected", lambda d: ["--unseen", str(d)]),
     # imports
     case("imports", "file-missing", lambda d: [str(d / "none.csv"), "--name", "x", "--imports-dir", str(d / "imp")]),
     case("imports", "file-empty", lambda d: [csv_file(d, ""), "--name", "x", "--imports-dir", str(d / "imp")]),
