@@ -125,12 +125,19 @@ def extract_candidates(
 ) -> list[Candidate]:
     """Candidate events of one article, read sentence by sentence in the context of the document.
 
-    A sentence with a date and a place gives one candidate per distinct date. A sentence with
-    a date but no place takes the place of a neighbouring sentence about the same happening
-    (same category, same or next paragraph), and its quote joins that candidate; a sentence
-    with a place but no date gives its place to the neighbour that has the date. Failing
-    that, the dateline's place is used in the dateline's paragraph. Captions, credits,
-    bylines and newsletter lines are skipped; the dateline is cut off the first sentence.
+    The story: captions, credits, bylines, newsletter lines and the headline are skipped; the
+    dateline is cut off the first sentence, and its day anchors relative dates.
+    Dated sentences give one candidate per distinct date, at a place of the date's own clause,
+    else of the sentence; when that is missing or only a country: the place of a neighbouring
+    sentence about the same happening (same telling category, next paragraph at most), whose
+    quote joins; else a place earlier in the paragraph; else the dateline's (first paragraph);
+    else, in an article without a dateline, the country it is most about. Adjectives and
+    possessives ("Afghan officials", "Russia's view") are actors, not places.
+    Undated sentences that tell what happened and name a place take the date of earlier in
+    the paragraph or of the sentence before about the same happening; the present tense of an
+    article known only to its month takes that month; the undated lede of a datelined report
+    takes the report's day. Plans (dates after publication) are dropped; candidates about one
+    happening are merged (dashboard docs: README "Add an article").
     ``published_until`` is the last possible publication day when only the month is known.
     """
     dateline = find_dateline(text)
