@@ -68,12 +68,12 @@ def imported_layer(store, name: str, total: int, state: ViewState, limit: int | 
     Above ``points_above`` matching rows only the columns a compact cluster draws are read
     (the live map draws that many as dots without cards, see mapping.MAX_DETAILED_EVENTS).
     """
-    matching = store.count(name, state)
+    matching, extent = store.count_and_extent(name, state)  # one pass over the view's rows
     if points_above is not None and matching > points_above and (limit is None or matching <= limit):
         return ImportedLayer(name, total, matching, rows=store.points(name, state), points_only=True)
     if limit is None or matching <= limit:
         return ImportedLayer(name, total, matching, rows=store.rows(name, state))
-    size = cell_size(store.extent(name, state))
+    size = cell_size(extent)
     return ImportedLayer(name, total, matching, cells=store.grid(name, state, size), cell_deg=size)
 
 

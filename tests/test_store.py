@@ -82,6 +82,8 @@ def test_grid_counts_add_up_to_the_rows_in_view(tmp_path, backend):
     assert cells["count"].sum() == store.count("g", view) > 0
     assert len(cells) == len(cells[["lon", "lat"]].drop_duplicates())
     assert store.extent("g", view)[1] >= 36.0
+    assert store.count_and_extent("g", view) == (store.count("g", view), store.extent("g", view))
+    assert store.count_and_extent("g", ViewState(q="no such text")) == (0, None)
 
 
 def test_the_file_is_geoparquet(tmp_path, imports_dir):

@@ -10,7 +10,7 @@
 decisions (:mod:`dashboard.store.curated`); :func:`imported_datasets` returns the store of
 imported datasets for the current settings;
 every store answers ``names()``, ``count(name, state)``, ``rows(name, state, limit)``,
-``grid(name, state, cell_deg)``, ``extent(name, state)``, ``corroborating_rows(name, probes)``
+``grid(name, state, cell_deg)``, ``extent(name, state)``, ``count_and_extent(name, state)``, ``corroborating_rows(name, probes)``
 (:mod:`dashboard.corroboration`), ``writer(name)`` and
 ``remove(name)``. Loaded data is cached in one place, :data:`dashboard.store.cache.FILES`.
 """

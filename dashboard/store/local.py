@@ -113,6 +113,13 @@ class LocalDatasets:
                f"FROM {self._source(name)} WHERE {where} GROUP BY 1, 2 ORDER BY 3 DESC")
         return pd.DataFrame(self._query(sql, params), columns=["lon", "lat", "count"])
 
+    def count_and_extent(self, name: str, state: ViewState) -> tuple[int, tuple[float, float, float, float] | None]:
+        """The number of rows in the view and their bounding box, in one pass."""
+        where, params = where_clause(state)
+        row = self._query(f"SELECT count(*), min(lon), min(lat), max(lon), max(lat) FROM {self._source(name)} "
+                          f"WHERE {where}", params)[0]
+        return int(row[0]), (None if row[1] is None else tuple(float(v) for v in row[1:]))
+
     def extent(self, name: str, state: ViewState) -> tuple[float, float, float, float] | None:
         where, params = where_clause(state)
         row = self._query(f"SELECT min(lon), min(lat), max(lon), max(lat) FROM {self._source(name)} WHERE {where}",

@@ -147,6 +147,13 @@ class PostgisDatasets:
                f"FROM imported_events WHERE dataset = %s AND {where} GROUP BY 1, 2 ORDER BY 3 DESC")
         return pd.DataFrame(self._query(sql, [name, *params]), columns=["lon", "lat", "count"])
 
+    def count_and_extent(self, name: str, state: ViewState) -> tuple[int, tuple[float, float, float, float] | None]:
+        """The number of rows in the view and their bounding box, in one pass."""
+        where, params = where_clause(state, "%s")
+        row = self._query(f"SELECT count(*), min(lon), min(lat), max(lon), max(lat) FROM imported_events "
+                          f"WHERE dataset = %s AND {where}", [name, *params])[0]
+        return int(row[0]), (None if row[1] is None else tuple(float(v) for v in row[1:]))
+
     def extent(self, name: str, state: ViewState) -> tuple[float, float, float, float] | None:
         where, params = where_clause(state, "%s")
         row = self._query(f"SELECT min(lon), min(lat), max(lon), max(lat) FROM imported_events "
