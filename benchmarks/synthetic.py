@@ -38,6 +38,7 @@ def synthetic_events(count: int, seed: int = 0) -> pd.DataFrame:
         "place": "Synthetic place",
         "country": "AFG",
         "location_precision": "city",
+        "location_basis": "explicit",
         "uncertainty_km": 5.0,
         "sources": [[{"article": None, "citation": "synthetic", "quote": f"quote {i}"}] for i in range(count)],
         "review_status": "imported",

@@ -5,12 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dashboard.events import ARTICLES_PATH, EVENTS_PATH, events_to_frame, load_articles, read_events_file
 from dashboard.filters import add_search_column
 from dashboard.geo import distances_to_line_km, to_utm
 from dashboard.layers import border_line
+from dashboard.placement import distance_is_meaningful
 
 
 @lru_cache(maxsize=1)
@@ -19,10 +21,16 @@ def border_utm():
 
 
 def prepare_events(collection: dict, *, with_distance: bool = True) -> pd.DataFrame:
-    """Events as a frame with search text and distance to the border (km) precomputed."""
+    """Events as a frame with search text and distance to the border (km) precomputed.
+
+    The distance is left empty (NaN) for events placed coarser than a province: the point of
+    a country or a border zone is a representative point, and its distance would mislead.
+    """
     frame = add_search_column(events_to_frame(collection))
     if with_distance:
-        frame["distance_to_border_km"] = distances_to_line_km(frame["lon"], frame["lat"], border_utm())
+        distance = distances_to_line_km(frame["lon"], frame["lat"], border_utm())
+        meaningful = frame["location_precision"].map(distance_is_meaningful).to_numpy(dtype=bool)
+        frame["distance_to_border_km"] = np.where(meaningful, distance, np.nan)
     return frame
 
 

@@ -8,6 +8,7 @@ datasets all share this schema, so the map, filters and exports treat them alike
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -18,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from dashboard.inputs import InputError, load_json
 
 ROOT = Path(__file__).resolve().parent.parent
+# An external place must say where it comes from: "Source: TASS, 10 Aug 2021".
+EXTERNAL_SOURCE = re.compile(r"\bsources?:\s*\S", re.IGNORECASE)
 EVENTS_PATH = ROOT / "geodata" / "events.geojson"
 ARTICLES_PATH = ROOT / "seeds" / "articles.json"
 
@@ -41,6 +44,8 @@ CATEGORIES: dict[str, str] = {
 DatePrecision = Literal["day", "month", "year", "range"]
 DateBasis = Literal["explicit", "relative", "inferred"]
 LocationPrecision = Literal["site", "city", "province", "country", "region"]
+# How the text supports the place (parallel to DateBasis); the rules are dashboard/placement.py.
+LocationBasis = Literal["explicit", "inferred", "external"]
 ReviewStatus = Literal["reviewed", "unreviewed", "imported"]
 
 # The smallest uncertainty (km) that is honest for each location precision. A point at
@@ -93,6 +98,8 @@ class EventProperties(BaseModel):
     place: str = Field(min_length=1)
     country: str = Field(pattern=r"^[A-Z]{3}$")
     location_precision: LocationPrecision
+    location_basis: LocationBasis
+    location_note: str | None = None
     uncertainty_km: float = Field(ge=0)
     sources: list[Source] = Field(min_length=1)
     review_status: ReviewStatus
@@ -118,6 +125,10 @@ class EventProperties(BaseModel):
             raise ValueError("a year-precision event spans exactly its year")
         if self.date_basis == "inferred" and not self.date_note:
             raise ValueError("an inferred date needs a date_note that explains it")
+        if self.location_basis in ("inferred", "external") and not (self.location_note or "").strip():
+            raise ValueError(f"an {self.location_basis} place needs a location_note that explains it")
+        if self.location_basis == "external" and not EXTERNAL_SOURCE.search(self.location_note or ""):
+            raise ValueError("an external place names its source in location_note ('Source: ...')")
         floor = MIN_UNCERTAINTY_KM[self.location_precision]
         if self.uncertainty_km < floor:
             raise ValueError(

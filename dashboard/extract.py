@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from dashboard.article_text import Dateline, find_dateline, split_sentences, story_sentences
 from dashboard.dates import DateMention, find_dates
 from dashboard.gazetteer import REGION_OF_INTEREST, Gazetteer, PlaceMatch
+from dashboard.placement import Placement, place_text
 
 __all__ = ["Candidate", "DateMention", "candidate_feature", "extract_candidates", "find_dates", "guess_actors",
            "guess_category", "make_title", "split_sentences"]
@@ -31,6 +32,8 @@ class Candidate:
     actors: list[str]
     more_quotes: tuple[str, ...] = ()  # other sentences about the same happening, in text order
     place_note: str | None = None  # where the place came from when the main sentence lacks it
+    location_basis: str = "explicit"  # how the text supports the place (dashboard/placement.py)
+    location_note: str | None = None
 
     @property
     def quotes(self) -> list[str]:
@@ -173,36 +176,43 @@ def extract_candidates(
             seen.add(key)
             # A place inside the date's own words ("a day after the fall of Kabul") is not where this happened.
             places = _in_clause_of(mention, reading)
-            place = gazetteer.place_of_event(places, reading.text, near=mention.start)
+            place, basis, location_note = _unpack(place_text(reading.text, gazetteer, on=mention.date_start,
+                                                             near=mention.start, matches=places))
             place_note, more = None, ()
             neighbour = _neighbour_with_place(reading, readings, place)
             if neighbour is not None:
-                better = gazetteer.place_of_event(neighbour.places, neighbour.text)
+                better = place_text(neighbour.text, gazetteer, on=mention.date_start, matches=neighbour.places)
                 if better is not None:
-                    place, more = better, (neighbour.text,)
+                    # The neighbour becomes one of the event's quotes, so its place is still in the text.
+                    (place, basis, location_note), more = _unpack(better), (neighbour.text,)
                     place_note = "place from a neighbouring sentence about the same happening"
                     used_as_place.add(neighbour.number)
             if place is None and reading.category in _TELLING:
                 earlier = _earlier_in_paragraph(reading, readings, lambda r: any(not m.adjective for m in r.places))
                 if earlier is not None:
-                    place = gazetteer.place_of_event(_named(earlier), earlier.text)
+                    place = _unpack(place_text(earlier.text, gazetteer, on=mention.date_start,
+                                               matches=_named(earlier)))[0]
                     place_note = "place carried over from earlier in the paragraph"
+                    basis, location_note = "inferred", place_note
             if dateline_place is not None and reading.paragraph == first_paragraph and (
                     place is None or (place.place.location_precision in _COARSE
                                       and place.place.country == dateline_place.place.country)):
                 place, place_note = dateline_place, f"place from the dateline '{dateline.place}'"
+                basis, location_note = "inferred", place_note
             if place is None and main_country is not None and reading.category in _TELLING:
                 place, place_note = main_country, "no place in the sentence: the country the article is most about"
+                basis, location_note = "inferred", place_note
             if place is None or mention.date_start > (published_until or published):
                 continue  # no place, or a plan ("will hold talks next month"): not something that happened
             for each in _listed_with(place, reading):
                 candidates.append(Candidate(reading.text, mention, each, reading.category,
-                                            guess_actors(" ".join([reading.text, *more])), more, place_note))
+                                            guess_actors(" ".join([reading.text, *more])), more, place_note,
+                                            basis, location_note))
     present = _publication_month(published, published_until)
     for reading in readings:
         if reading.dates or reading.number in used_as_place or reading.category not in _TELLING:
             continue
-        place = gazetteer.place_of_event(_named(reading), reading.text)
+        place, basis, location_note = _unpack(place_text(reading.text, gazetteer, matches=_named(reading)))
         if place is None:
             continue
         earlier = _earlier_in_paragraph(reading, readings, lambda r: r.dates)
@@ -220,8 +230,16 @@ def extract_candidates(
             mention = _lede_date(dateline, published)
         else:
             continue
-        candidates.append(Candidate(reading.text, mention, place, reading.category, guess_actors(reading.text)))
+        candidates.append(Candidate(reading.text, mention, place, reading.category, guess_actors(reading.text),
+                                    location_basis=basis, location_note=location_note))
     return _merge_same_happening(candidates)
+
+
+def _unpack(placement: Placement | None) -> tuple[PlaceMatch | None, str, str | None]:
+    """(place, location_basis, location_note) of a placement, or (None, "explicit", None)."""
+    if placement is None:
+        return None, "explicit", None
+    return placement.match, placement.basis, placement.note
 
 
 def _main_country(readings: list[_Reading]) -> PlaceMatch | None:
@@ -503,6 +521,8 @@ def candidate_feature(candidate: Candidate, article_id: str) -> dict:
         "place": place.name,
         "country": place.country,
         "location_precision": precision,
+        "location_basis": candidate.location_basis,
+        "location_note": candidate.location_note,
         "uncertainty_km": place.uncertainty_km,
         "sources": [{"article": article_id, "quote": quote} for quote in candidate.quotes],
         "review_status": "unreviewed",
@@ -511,7 +531,8 @@ def candidate_feature(candidate: Candidate, article_id: str) -> dict:
     }
     if candidate.place_note:
         properties["extraction"]["place_note"] = candidate.place_note
-    if properties["date_note"] is None:
-        del properties["date_note"]
+    for optional in ("date_note", "location_note"):
+        if properties[optional] is None:
+            del properties[optional]
     return {"type": "Feature", "properties": properties,
             "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]}}

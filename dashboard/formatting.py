@@ -9,6 +9,7 @@ from html import escape as _html_escape
 import pandas as pd
 
 from dashboard.symbology import is_approximate
+from dashboard.placement import basis_phrase, distance_is_meaningful, why_no_distance
 
 
 # Beyond HTML's own five: braces (Jinja), backtick, dollar and backslash (JavaScript template
@@ -98,7 +99,12 @@ def event_card_html(event: dict, articles: dict[str, dict], distance_km: float |
     ]
     if event.get("review_status") == "imported":
         parts.append(_imported_details(event))
-    if distance_km is not None:
+    basis = basis_phrase(event)
+    if basis:
+        parts.append(f'<div class="ev-meta ev-place-basis">{escape(basis[:1].upper() + basis[1:])}</div>')
+    if not distance_is_meaningful(event.get("location_precision")):
+        parts.append(f'<div class="ev-meta ev-no-distance">{escape(why_no_distance(event))}</div>')
+    elif distance_km is not None and not pd.isna(distance_km):
         parts.append(f'<div class="ev-meta">{format_distance_km(distance_km)} from the Tajik–Afghan border</div>')
     if event.get("summary"):
         parts.append(f"<p>{e['summary']}</p>")
@@ -158,7 +164,10 @@ def events_table(events: pd.DataFrame, articles: dict[str, dict]) -> pd.DataFram
         "place": ordered["place"],
         "country": ordered["country"],
         "± km": ordered["uncertainty_km"],
-        "to border, km": ordered["distance_to_border_km"].round(0) if "distance_to_border_km" in ordered else None,
+        "to border, km": (ordered["distance_to_border_km"].round(0).where(
+            ordered["location_precision"].map(distance_is_meaningful))
+            if "distance_to_border_km" in ordered else None),
+        "location": ordered["location_precision"] + ", " + ordered.get("location_basis", pd.Series("", index=ordered.index)).fillna(""),
         "sources": ordered["sources"].map(cited),
         "status": ordered["review_status"],
         **({"dataset": ordered["dataset"].fillna("")} if "dataset" in ordered else {}),

@@ -67,16 +67,6 @@ ADJECTIVES: dict[str, str] = {
 # Adjectives so common that they only locate an event when nothing better is in the sentence.
 FALLBACK_ONLY = {"Russian"}
 
-# Who speaks for a government sits in its capital: "the Kremlin said" happened in Moscow.
-# Used only when the sentence names no place finer than a country.
-SEATS: dict[str, str] = {
-    r"\bKremlin\b|Russian (?:[Ff]oreign|[Dd]efen[cs]e) [Mm]inistry|Russian Supreme Court|\bLavrov\b|\bPeskov\b"
-    r"|\bKabulov\b|\bShoigu\b": "Moscow",
-    r"\bZhirnov\b|Russian [Ee]mbassy in Kabul": "Kabul",
-    r"\bRahmon\b|Tajik (?:[Ff]oreign|[Dd]efen[cs]e) [Mm]inistry": "Dushanbe",
-    r"\bMirziyoyev\b|Uzbek (?:[Ff]oreign|[Dd]efen[cs]e) [Mm]inistry": "Tashkent",
-}
-
 # Transliteration rules: each pair may be swapped in either direction inside a name.
 # Kept short on purpose: every rule multiplies the variants, and each variant is a chance
 # to match an ordinary English word.
@@ -116,7 +106,7 @@ class PlaceMatch:
     end: int
     adjective: bool = False  # matched through an adjective such as "Afghan"
     locative: bool = False  # preceded by "in", "at", "near" ...: a place, not a government
-    seat: bool = False  # inferred from an institution or official ("the Kremlin") in SEATS
+    seat: bool = False  # the seat of an institution or official ("the Kremlin"), see dashboard/placement.py
 
 
 _COMPOUND = re.compile(r"-[a-z]")
@@ -331,21 +321,6 @@ class Gazetteer:
             key=lambda m: (not m.locative, _SPECIFICITY.get(m.place.location_precision, 5), m.adjective,
                            abs(m.start - near)),
         )
-
-    def seat_of(self, text: str) -> PlaceMatch | None:
-        """The capital an institution or official in ``text`` speaks from (first listed wins)."""
-        for pattern, name in SEATS.items():
-            found = re.search(pattern, text)
-            if found and name in self.by_name:
-                return PlaceMatch(self.by_name[name], found.group(), found.start(), found.end(), seat=True)
-        return None
-
-    def place_of_event(self, matches: list[PlaceMatch], text: str, near: int = 0) -> PlaceMatch | None:
-        """``best`` of the named places, or the seat of an institution when they are only countries."""
-        best = self.best(matches, near=near)
-        if best is None or best.place.location_precision in ("country", "region"):
-            return self.seat_of(text) or best
-        return best
 
 
 def _joins_words(separator: str) -> bool:

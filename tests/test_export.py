@@ -54,7 +54,7 @@ def _feature(event_id, lon, lat, **props):
         "id": event_id, "title": f"Event {event_id}", "summary": "", "category": "diplomacy",
         "actors": ["Russia", "Taliban"], "date_start": "2021-08-10", "date_end": "2021-08-10",
         "date_precision": "day", "date_basis": "explicit", "place": "Dushanbe", "country": "TJK",
-        "location_precision": "city", "uncertainty_km": 8.0,
+        "location_precision": "city", "location_basis": "explicit", "uncertainty_km": 8.0,
         "sources": [{"article": "art-a", "quote": "A quote."}], "review_status": "reviewed",
     }
     base.update(props)

@@ -30,7 +30,7 @@ def _feature(event_id: str, day: str, category: str, lon: float, lat: float) -> 
         "properties": {
             "id": event_id, "title": f"Event {event_id}", "summary": "", "category": category,
             "actors": ["Russia"], "date_start": day, "date_end": day, "date_precision": "day",
-            "date_basis": "explicit", "place": "Somewhere", "country": "TJK", "location_precision": "city",
+            "date_basis": "explicit", "place": "Somewhere", "country": "TJK", "location_precision": "city", "location_basis": "explicit",
             "uncertainty_km": 5.0, "sources": [{"article": "art-1", "quote": "A quote."}],
             "review_status": "reviewed",
         },

@@ -17,6 +17,7 @@ from dashboard.extract import (
 )
 from dashboard.events import validate_feature_collection
 from dashboard.gazetteer import Place, load_gazetteer, spelling_variants
+from dashboard.placement import place_text
 
 # Tuesday 7 September 2021.
 PUBLISHED = date(2021, 9, 7)
@@ -266,11 +267,12 @@ def test_anchor_wins_over_the_date_inside_it():
 
 def test_an_institution_places_a_statement_in_its_capital(gazetteer):
     sentence = "In March 2000, senior Kremlin officials warned of airstrikes in Afghanistan."
-    place = gazetteer.place_of_event(gazetteer.find(sentence), sentence)
-    assert (place.place.name, place.text, place.seat) == ("Moscow", "Kremlin", True)
+    placement = place_text(sentence, gazetteer, on=date(2000, 3, 1))
+    assert (placement.place.name, placement.match.text, placement.match.seat) == ("Moscow", "Kremlin", True)
+    assert placement.basis == "inferred" and placement.note.startswith("seat of")
     # A named city stays: the embassy statement is about Kabul, not where the Kremlin is.
     sentence = "The Kremlin said on Monday that Kabul was calm."
-    assert gazetteer.place_of_event(gazetteer.find(sentence), sentence).place.name == "Kabul"
+    assert place_text(sentence, gazetteer).place.name == "Kabul"
 
 
 # --- document context ---------------------------------------------------------------------

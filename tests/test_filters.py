@@ -22,7 +22,7 @@ def _event(event_id, start, end, precision="day", category="diplomacy", actors=(
         "properties": {
             "id": event_id, "title": title, "summary": summary, "category": category, "actors": list(actors),
             "date_start": start, "date_end": end, "date_precision": precision, "date_basis": "explicit",
-            "place": "Dushanbe", "country": "TJK", "location_precision": "city", "uncertainty_km": 8,
+            "place": "Dushanbe", "country": "TJK", "location_precision": "city", "location_basis": "explicit", "uncertainty_km": 8,
             "sources": [{"article": article, "quote": quote}], "review_status": "reviewed",
         },
     }

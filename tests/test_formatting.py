@@ -33,7 +33,7 @@ def test_card_escapes_every_string_and_cites_its_articles():
     event = {
         "title": "<script>alert(1)</script>", "summary": "<img src=x onerror=alert(1)>", "category": "attack",
         "date_start": date(2021, 8, 26), "date_end": date(2021, 8, 26), "date_precision": "day",
-        "place": "Kabul <b>", "country": "AFG", "location_precision": "city", "uncertainty_km": 10,
+        "place": "Kabul <b>", "country": "AFG", "location_precision": "city", "location_basis": "explicit", "uncertainty_km": 10,
         "sources": [{"article": "a1", "quote": "\"quoted\" & <i>"}], "review_status": "unreviewed",
     }
     articles = {"a1": {"title": "T <u>", "outlet": "Outlet", "published": "2021-08-27"}}
@@ -47,7 +47,7 @@ def test_card_escapes_every_string_and_cites_its_articles():
 
 def test_card_says_when_a_place_is_approximate():
     event = {"title": "t", "category": "statement", "date_start": date(2021, 8, 1), "date_end": date(2021, 8, 31),
-             "date_precision": "month", "place": "Russia", "country": "RUS", "location_precision": "country",
+             "date_precision": "month", "place": "Russia", "country": "RUS", "location_precision": "country", "location_basis": "explicit",
              "uncertainty_km": 2500, "sources": [{"article": "a", "quote": "q"}]}
     assert "approximate, ±2,500 km" in event_card_html(event, {})
 

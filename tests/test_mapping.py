@@ -143,6 +143,7 @@ def test_distance_to_border_agrees_with_a_brute_force_geodesic_search():
     """Every event's distance, against the nearest of the border's points 50 m apart measured on the
     ellipsoid one by one (no projection, no spatial index), and Dushanbe against geodata/README.md."""
     events, _ = load_curated_events()
+    events = events[events["location_precision"].isin(["site", "city", "province"])]  # others have no distance
     border = _border_points_every_50_m()
     for (lon, lat), at_place in events.groupby(["lon", "lat"])["distance_to_border_km"]:
         metres = GEOD.inv(np.full(len(border), lon), np.full(len(border), lat), border[:, 0], border[:, 1])[2]
@@ -151,6 +152,17 @@ def test_distance_to_border_agrees_with_a_brute_force_geodesic_search():
         assert ((nearest_km - 0.026 <= at_place) & (at_place <= nearest_km + 0.001)).all(), (lon, lat, nearest_km)
     dushanbe = events.loc[events["place"] == "Dushanbe", "distance_to_border_km"]
     assert not dushanbe.empty and (dushanbe.round(1) == 123.8).all()  # the 201st base HQ row of geodata/README.md
+
+
+def test_distance_to_border_is_computed_for_every_point_at_least_province_precise():
+    events, _ = load_curated_events()
+    fine = events["location_precision"].isin(["site", "city", "province"])
+    assert events.loc[fine, "distance_to_border_km"].notna().all()
+    # A country's label point or a border zone's midpoint has no meaningful distance.
+    assert (~fine).any() and events.loc[~fine, "distance_to_border_km"].isna().all()
+    kabul = events[events["place"] == "Kabul"]
+    assert not kabul.empty and (kabul["distance_to_border_km"].round(1) == 284.7).all()
+    assert pd.api.types.is_float_dtype(events["distance_to_border_km"])
 
 
 def test_tiles_are_an_online_option_over_the_vector_basemap():

@@ -40,8 +40,8 @@ def _event(event_id: str, place: str, country: str, uncertainty: float, precisio
     return {
         "id": event_id, "title": f"Event at {place}", "summary": "", "category": "diplomacy",
         "actors": ["Russia"], "date_start": "2021-08-20", "date_end": "2021-08-20", "date_precision": "day",
-        "date_basis": "explicit", "place": place, "country": country, "location_precision": precision,
-        "uncertainty_km": uncertainty, "sources": [{"article": "seed-1", "quote": "Kabul was quiet."}],
+        "date_basis": "explicit", "place": place, "country": country, "location_precision": precision, "location_basis": "explicit",
+        "uncertainty_km": uncertainty, "sources": [{"article": "seed-1", "quote": f"{place} was quiet."}],
         "review_status": "reviewed",
     }
 
