@@ -7,9 +7,11 @@
 The source file holds the curated events without coordinates: ``{"about": ..., "events":
 [<event properties>, ...]}``. Every event's ``place`` is looked up by name or alias in the
 gazetteer points (geodata/context/places.geojson, built from geodata/gazetteer.csv by
-geodata/build_layers.py); the event gets exactly that point. The build fails loudly when a
-place is missing, or when an event's ``country`` or ``uncertainty_km`` disagrees with its
-gazetteer place. The output is deterministic: features sorted by ``date_start`` then ``id``,
+geodata/build_layers.py) or among the border zones (geodata/context/zones.geojson, built by
+geodata/build_zones.py); the event gets exactly that point. The build fails loudly when a
+place is missing, when an event's ``country`` or ``uncertainty_km`` disagrees with its
+place, or when the place breaks the placement rules (dashboard/placement.py: an explicit
+place is named in a quote, an inferred one has a note, an external one names its source). The output is deterministic: features sorted by ``date_start`` then ``id``,
 coordinates rounded to 6 decimals, UTF-8 JSON with ``indent=1``.
 
 ``--check`` writes nothing and exits 1 when the committed output differs from a fresh build.
@@ -27,6 +29,8 @@ sys.path.insert(0, str(ROOT))  # `python geodata/build_events.py` as well as `py
 from dashboard.cli import Parser, input_file, output_file, run  # noqa: E402
 from dashboard.files import write_atomically  # noqa: E402
 from dashboard.inputs import load_feature_collection, load_json  # noqa: E402
+from dashboard.gazetteer import gazetteer_from_geojson  # noqa: E402
+from dashboard.placement import ZONES_PATH, placement_problems  # noqa: E402
 
 SOURCE_PATH = ROOT / "geodata" / "events_source.json"
 PLACES_PATH = ROOT / "geodata" / "context" / "places.geojson"
@@ -42,17 +46,22 @@ class BuildError(ValueError):
         super().__init__("\n".join(problems))
 
 
-def load_places(path: Path = PLACES_PATH) -> dict[str, dict]:
-    """Gazetteer points keyed by name and by every alias: {name: {"coordinates", "properties"}}."""
+def load_places(path: Path = PLACES_PATH, zones: Path = ZONES_PATH) -> dict[str, dict]:
+    """Gazetteer points and border zones keyed by name and by every alias:
+    {name: {"coordinates", "properties"}}. A zone's point is its representative point."""
     path = Path(path)
     if not path.is_file():
         raise BuildError([f"{path}: gazetteer points not found; run geodata/build_layers.py first"])
     collection = load_feature_collection(path)
+    entries = [{"coordinates": f["geometry"]["coordinates"], "properties": f["properties"]}
+               for f in collection["features"]]
+    if Path(zones).is_file():
+        entries += [{"coordinates": f["properties"]["point"], "properties": f["properties"]}
+                    for f in load_feature_collection(Path(zones))["features"]]
     index: dict[str, dict] = {}
     problems = []
-    for feature in collection["features"]:
-        props = feature["properties"]
-        entry = {"coordinates": feature["geometry"]["coordinates"], "properties": props}
+    for entry in entries:
+        props = entry["properties"]
         for key in [props["name"], *props.get("aliases", [])]:
             if key in index and index[key]["properties"]["name"] != props["name"]:
                 problems.append(f"{path}: name or alias {key!r} is used by two places "
@@ -77,6 +86,7 @@ def load_source(path: Path = SOURCE_PATH) -> list[dict]:
 def build_collection(source: Path = SOURCE_PATH, places: Path = PLACES_PATH) -> dict:
     """Return the events FeatureCollection (not yet validated against the event schema)."""
     index = load_places(places)
+    finder = gazetteer_from_geojson(load_feature_collection(places))
     features, problems = [], []
     for number, event in enumerate(load_source(source)):
         label = f"{source}: event {event.get('id') or f'#{number}'}"
@@ -95,6 +105,7 @@ def build_collection(source: Path = SOURCE_PATH, places: Path = PLACES_PATH) -> 
         if event.get("uncertainty_km") != gazetteer["uncertainty_km"]:
             problems.append(f"{label}: uncertainty_km: {event.get('uncertainty_km')!r} but gazetteer place "
                             f"{gazetteer['name']!r} has {gazetteer['uncertainty_km']!r}")
+        problems.extend(f"{label}: {problem}" for problem in placement_problems(event, finder))
         lon, lat = (round(float(value), DECIMALS) for value in entry["coordinates"])
         features.append({
             "type": "Feature",
