@@ -77,7 +77,7 @@ def test_acled_rows_map_to_events_with_translated_precision(tmp_path, imports_di
 
     assert day["id"] == "acled_afg:AFG1" and day["review_status"] == "imported"
     assert (day["date_start"], day["date_end"], day["date_precision"]) == ("2021-08-03", "2021-08-03", "day")
-    assert (day["location_precision"], day["uncertainty_km"]) == ("city", 2.0)
+    assert (day["location_precision"], day["uncertainty_km"], day["location_basis"]) == ("city", 2.0, "explicit")
     assert day["category"] == "armed_conflict"
     assert day["actors"] == ["Taliban", "Military Forces of Afghanistan (2004-2021)"]
     assert day["country"] == "AFG"
@@ -93,7 +93,9 @@ def test_acled_rows_map_to_events_with_translated_precision(tmp_path, imports_di
     assert "Generated" in week["sources"][0]["quote"] and "Kunduz" in week["sources"][0]["quote"]
 
     assert (month["date_start"], month["date_end"], month["date_precision"]) == ("2021-08-01", "2021-08-31", "month")
-    assert month["location_precision"] == "province"
+    # geo_precision 3: only a larger region is known; drawn at country level (a badge, not a point).
+    assert (month["location_precision"], month["location_basis"]) == ("country", "explicit")
+    assert "geo_precision 3" in month["location_note"]
     assert month["category"] == "other"
 
 
@@ -212,7 +214,7 @@ def test_geojson_keeps_schema_features_and_maps_others(tmp_path, imports_dir):
     ours = {
         "id": "kept-1", "title": "Already ours", "category": "diplomacy", "date_start": "2021-07-08",
         "date_end": "2021-07-08", "date_precision": "day", "date_basis": "explicit", "place": "Moscow",
-        "country": "RUS", "location_precision": "city", "uncertainty_km": 5, "actors": ["Taliban"],
+        "country": "RUS", "location_precision": "city", "location_basis": "explicit", "uncertainty_km": 5, "actors": ["Taliban"],
         "sources": [{"citation": "x", "quote": "y"}], "review_status": "reviewed",
     }
     collection = {"type": "FeatureCollection", "features": [

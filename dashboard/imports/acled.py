@@ -1,7 +1,8 @@
 """ACLED exports mapped to events.
 
 ``event_type``/``sub_event_type`` become a category (:data:`ACLED_CATEGORIES`),
-``geo_precision`` a location precision (:data:`ACLED_GEO_PRECISION`) and
+``geo_precision`` a location precision (:data:`dashboard.placement.ACLED_GEO_PRECISION`; 3 is drawn
+at country level) and
 ``time_precision`` a date range (:func:`_acled_dates`); the rest of the row becomes the
 title, description and citation. Per-row checks come from :mod:`dashboard.imports.rows`.
 """
@@ -13,6 +14,7 @@ import pandas as pd
 
 from dashboard.imports.report import RejectedRow
 from dashboard.imports.rows import _row_numbers, _column_getter, _collect, _coordinates, _countries, _dates, _event_ids, _Problems
+from dashboard.placement import ACLED_GEO_PRECISION, DATASET_BASIS
 
 # ACLED: (event_type, sub_event_type or "*") -> our category; anything not listed -> "other".
 ACLED_CATEGORIES: dict[tuple[str, str], str] = {
@@ -27,15 +29,6 @@ ACLED_CATEGORIES: dict[tuple[str, str], str] = {
     ("strategic developments", "headquarters or base established"): "deployment",
     ("strategic developments", "non-violent transfer of territory"): "territorial_control",
 }
-# ACLED geo_precision -> (location_precision, uncertainty_km, note). 1 = the town/site itself;
-# 2 = near a town or only the district known; 3 = only the province/region known.
-ACLED_GEO_PRECISION: dict[str, tuple[str, float, str]] = {
-    "1": ("city", 2.0, "ACLED geo_precision 1: the named town or site"),
-    "2": ("city", 25.0, "ACLED geo_precision 2: near a town or within a district (about ±25 km)"),
-    "3": ("province", 100.0, "ACLED geo_precision 3: only the province or region is known; point at its centre"),
-}
-
-
 def _acled_category(event_type: str, sub_event_type: str) -> str:
     event_type, sub_event_type = event_type.strip().casefold(), sub_event_type.strip().casefold()
     return (ACLED_CATEGORIES.get((event_type, sub_event_type))
@@ -114,6 +107,7 @@ def _map_acled(table: pd.DataFrame, label: str, name: str, columns: dict) -> tup
             "place": place,
             "country": country,
             "location_precision": precision_kind,
+            "location_basis": DATASET_BASIS,
             "uncertainty_km": uncertainty,
             "location_note": location_note,
             "sources": [{"citation": citation, "quote": notes or description}],

@@ -27,6 +27,7 @@ from dashboard.imports.rows import (
     _start_after_end,
 )
 from dashboard.imports.settings import COLUMN_GUESSES
+from dashboard.placement import DATASET_BASIS, LOCATION_BASES
 
 GENERIC_PRECISION = ("city", 5.0, "precision not stated in the file; assumed town-level (±5 km)")
 
@@ -107,6 +108,7 @@ def _map_generic(table: pd.DataFrame, label: str, name: str, columns: dict) -> t
             "place": place,
             "country": country,
             "location_precision": precision[0],
+            "location_basis": _generic_basis(table, i),
             "uncertainty_km": precision[1],
             "location_note": precision[2],
             "sources": [{"citation": f"dataset '{name}', row {row}" + (f"; source: {source_text}" if source_text else ""),
@@ -127,6 +129,18 @@ def _actors(table: pd.DataFrame, i: int) -> list[str]:
     return [table[c].iat[i] for c in ("actor1", "actor2", "side_a", "side_b") if c in table and table[c].iat[i]]
 
 
+def _generic_basis(table: pd.DataFrame, i: int) -> str:
+    """The row's own location_basis when it is one of ours, else explicit: the file states the point.
+
+    "inferred" and "external" are only kept with the row's own location_note, which then
+    travels with the event (see :func:`_generic_precision`)."""
+    if "location_basis" in table and "location_note" in table and str(table["location_note"].iat[i]).strip():
+        basis = str(table["location_basis"].iat[i]).strip()
+        if basis in LOCATION_BASES:
+            return basis
+    return DATASET_BASIS
+
+
 def _generic_precision(table: pd.DataFrame, i: int) -> tuple[str, float, str]:
     """The row's own location_precision/uncertainty_km when valid, else the stated default."""
     if "location_precision" in table:
@@ -136,5 +150,6 @@ def _generic_precision(table: pd.DataFrame, i: int) -> tuple[str, float, str]:
         except (TypeError, ValueError):
             uncertainty = None
         if kind in MIN_UNCERTAINTY_KM and uncertainty is not None and np.isfinite(uncertainty):
-            return (kind, uncertainty, "precision as given in the file")
+            note = str(table["location_note"].iat[i]).strip() if "location_note" in table else ""
+            return (kind, uncertainty, note or "precision as given in the file")
     return GENERIC_PRECISION

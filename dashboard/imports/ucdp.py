@@ -1,7 +1,8 @@
 """UCDP GED files mapped to events.
 
 ``type_of_violence`` becomes a category (:data:`UCDP_CATEGORIES`) and ``where_prec`` a
-location precision (:data:`UCDP_WHERE_PREC`); when a file has no ``where_prec`` column the
+location precision (:data:`dashboard.placement.UCDP_WHERE_PREC`; 6 and 7
+are drawn at country level); when a file has no ``where_prec`` column the
 precision is inferred from ``where_coordinates`` (:func:`_ucdp_precision_from_name`) and
 each event says so. Per-row checks come from :mod:`dashboard.imports.rows`.
 """
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.imports.report import RejectedRow
+from dashboard.placement import DATASET_BASIS, UCDP_WHERE_PREC
 from dashboard.imports.rows import (
     _row_numbers,
     _column_getter,
@@ -34,18 +36,6 @@ UCDP_CATEGORIES: dict[str, str] = {
     "2": "armed_conflict", "non-state": "armed_conflict",
     "3": "attack", "one-sided": "attack",
 }
-# UCDP GED codebook where_prec -> (location_precision, uncertainty_km, note).
-UCDP_WHERE_PREC: dict[str, tuple[str, float, str]] = {
-    "1": ("city", 2.0, "UCDP where_prec 1: exact location"),
-    "2": ("city", 25.0, "UCDP where_prec 2: within about 25 km of a known point"),
-    "3": ("province", 50.0, "UCDP where_prec 3: only the district (second-order unit) is known"),
-    "4": ("province", 100.0, "UCDP where_prec 4: only the province (first-order unit) is known"),
-    "5": ("province", 100.0, "UCDP where_prec 5: estimated along a border, road or river, or between places"),
-    "6": ("country", 300.0, "UCDP where_prec 6: only the country is known; country-level point at a centroid"),
-    "7": ("region", 300.0, "UCDP where_prec 7: international waters or airspace"),
-}
-
-
 def _ucdp_precision_from_name(where: str, country_name: str) -> tuple[str, float, str]:
     """Precision when ``where_prec`` is missing, read honestly from where_coordinates."""
     text = where.strip().casefold()
@@ -115,6 +105,7 @@ def _map_ucdp(table: pd.DataFrame, label: str, name: str, columns: dict) -> tupl
             "place": place,
             "country": country,
             "location_precision": kind,
+            "location_basis": DATASET_BASIS,
             "uncertainty_km": uncertainty,
             "location_note": location_note,
             "sources": [{
