@@ -162,6 +162,11 @@ def rows_to_frame(properties: list[str], lon, lat, distance) -> pd.DataFrame:
                 for text, x, y in zip(properties, lon, lat)]
     frame = add_search_column(events_to_frame({"features": features}))
     frame["distance_to_border_km"] = _distances(np.asarray(distance, dtype=float), frame["lon"], frame["lat"])
+    if len(frame):  # only points at least province-precise have a meaningful distance (dashboard/placement.py)
+        from dashboard.placement import distance_is_meaningful
+
+        meaningful = frame["location_precision"].map(distance_is_meaningful).to_numpy(dtype=bool)
+        frame["distance_to_border_km"] = frame["distance_to_border_km"].where(meaningful)
     return frame
 
 
