@@ -16,8 +16,10 @@ from shapely.geometry import shape
 
 from dashboard.data import border_utm, load_curated_events
 from dashboard.events import EventProperties
+from dashboard.filters import ViewState
 from dashboard.formatting import event_card_html, events_table
 from dashboard.gazetteer import load_gazetteer
+from dashboard.imports import import_dataset
 from dashboard.geo import distances_to_line_km
 from dashboard.placement import (
     ACLED_GEO_PRECISION,
@@ -31,6 +33,7 @@ from dashboard.placement import (
     placement_problems,
     read_seats,
 )
+from dashboard.store import imported_datasets
 
 ROOT = Path(__file__).resolve().parent.parent
 TJK_SIDE, AFG_SIDE, EITHER = ("Tajik–Afghan border, Tajik side", "Tajik–Afghan border, Afghan side",
@@ -279,11 +282,9 @@ def _ucdp_csv(path: Path, codes: list[str]) -> Path:
 
 
 def test_imported_ucdp_rows_get_precision_basis_and_no_distance_at_country_level(tmp_path, monkeypatch):
-    from dashboard.imports import import_dataset, load_imported_datasets
-
     monkeypatch.setenv("DASHBOARD_IMPORTS_DIR", str(tmp_path / "imports"))
     import_dataset(_ucdp_csv(tmp_path / "ged.csv", list("1234567")), format="ucdp", name="ged")
-    frame = load_imported_datasets()["ged"].sort_values("id")
+    frame = imported_datasets().rows("ged", ViewState()).sort_values("id")
     assert list(frame["location_precision"]) == ["city", "city", "province", "province", "province", "country",
                                                  "country"]
     assert set(frame["location_basis"]) == {"explicit"}
@@ -298,11 +299,9 @@ REAL_UCDP = ROOT.parent / "shared" / "real-data" / "ucdp_ged231_afghanistan_2020
 
 @pytest.mark.skipif(not REAL_UCDP.exists(), reason=f"real UCDP sample not present at {REAL_UCDP}")
 def test_real_ucdp_country_aggregates_are_country_level_without_a_distance(tmp_path, monkeypatch):
-    from dashboard.imports import import_dataset, load_imported_datasets
-
     monkeypatch.setenv("DASHBOARD_IMPORTS_DIR", str(tmp_path / "imports"))
     import_dataset(REAL_UCDP, format="auto", name="ucdp_real")
-    frame = load_imported_datasets()["ucdp_real"]
+    frame = imported_datasets().rows("ucdp_real", ViewState())
     country = frame[frame["location_precision"] == "country"]
     assert len(country) == 12 and set(country["place"]) == {"Afghanistan"}  # the README's 12 aggregates
     assert country["distance_to_border_km"].isna().all()
