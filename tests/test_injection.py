@@ -68,6 +68,7 @@ def _event(event_id: str, lon: float, lat: float, **props) -> dict:
         "id": event_id, "title": f"Event {event_id}", "summary": "", "category": "diplomacy",
         "actors": ["Russia"], "date_start": "2021-08-10", "date_end": "2021-08-10", "date_precision": "day",
         "date_basis": "explicit", "place": "Dushanbe", "country": "TJK", "location_precision": "city",
+        "location_basis": "explicit",
         "uncertainty_km": 8.0, "sources": [{"article": "art-h", "quote": "A quote."}], "review_status": "reviewed",
     }
     return {"type": "Feature", "properties": {**base, **props}, "geometry": {"type": "Point", "coordinates": [lon, lat]}}
