@@ -133,7 +133,7 @@ def test_date_ranges_longer_than_the_limit_are_not_compared_on_either_side(tmp_p
     assert why_not_compared(month) == "it is dated only to the month"
 
 
-@pytest.mark.parametrize("where_prec, precision", [("6", "country"), ("7", "region")])
+@pytest.mark.parametrize("where_prec, precision", [("6", "country"), ("7", "country")])  # 7: waters or airspace
 def test_rows_at_country_or_region_precision_never_corroborate(tmp_path, imports_dir, where_prec, precision):
     assert precision in NEVER_CORROBORATING_PRECISIONS
     store = imported(tmp_path, [row("coarse", "2021-08-26", KABUL, where_prec=where_prec)])

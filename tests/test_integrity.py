@@ -53,7 +53,7 @@ def curated(tmp_path: Path) -> dict[str, Path]:
         "id": "2021-08-20-kabul", "title": "Kabul quiet", "summary": "", "category": "diplomacy",
         "actors": ["Taliban"], "date_start": "2021-08-20", "date_end": "2021-08-20", "date_precision": "day",
         "date_basis": "explicit", "place": "Kabul", "country": "AFG", "location_precision": "city",
-        "uncertainty_km": 10.0, "sources": [{"article": "002_seed", "quote": "Kabul was quiet on Friday."}],
+        "location_basis": "explicit", "uncertainty_km": 10.0, "sources": [{"article": "002_seed", "quote": "Kabul was quiet on Friday."}],
         "review_status": "reviewed",
     }
     (geodata / "events_source.json").write_text(json.dumps({"about": "test", "events": [event]}, indent=1) + "\n",
@@ -204,7 +204,8 @@ def test_imported_geojson_never_claims_reviewed_or_a_curated_id(tmp_path):
     props = {
         "id": "2021-08-20-kabul", "title": "Claims to be curated", "category": "diplomacy", "actors": ["Taliban"],
         "date_start": "2021-08-20", "date_end": "2021-08-20", "date_precision": "day", "date_basis": "explicit",
-        "place": "Kabul", "country": "AFG", "location_precision": "city", "uncertainty_km": 5,
+        "place": "Kabul", "country": "AFG", "location_precision": "city", "location_basis": "explicit",
+        "uncertainty_km": 5,
         "sources": [{"citation": "somewhere", "quote": "It happened."}], "review_status": "reviewed",
     }
     data = json.dumps({"type": "FeatureCollection", "features": [
