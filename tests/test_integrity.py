@@ -221,7 +221,7 @@ def test_an_imported_quote_is_never_attributed_to_a_registered_article(tmp_path)
     props = {
         "id": "x1", "title": "Quotes a seed", "category": "diplomacy", "actors": [], "date_start": "2021-08-20",
         "date_end": "2021-08-20", "date_precision": "day", "date_basis": "explicit", "place": "Kabul",
-        "country": "AFG", "location_precision": "city", "uncertainty_km": 5,
+        "country": "AFG", "location_precision": "city", "location_basis": "explicit", "uncertainty_km": 5,
         "sources": [{"article": "002_6a4053b3925a4b14", "quote": "An invented sentence."}],
         "review_status": "reviewed",
     }

@@ -307,3 +307,15 @@ def test_real_ucdp_country_aggregates_are_country_level_without_a_distance(tmp_p
     assert country["distance_to_border_km"].isna().all()
     assert frame.loc[frame["location_precision"] != "country", "distance_to_border_km"].notna().all()
     assert set(frame["location_basis"]) == {"explicit"}
+
+
+def test_an_event_file_from_before_location_basis_imports_as_events(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_IMPORTS_DIR", str(tmp_path / "imports"))
+    old = _props(id="old-1", review_status="imported", sources=[{"citation": "an old export", "quote": "q"}],
+                 location_basis=None, extra_field="kept")
+    data = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [37.6, 55.75]}, "properties": old}]})
+    import_dataset(data.encode(), format="geojson", name="old")
+    (row,) = imported_datasets().features("old")
+    assert row["properties"]["location_basis"] == "explicit"
+    assert row["properties"]["extra_field"] == "kept"  # kept as an event, not re-mapped as a generic row

@@ -20,6 +20,8 @@ from dashboard.events import EventProperties
 from dashboard.imports.generic import _map_generic
 from dashboard.imports.report import DatasetImportError, RejectedRow
 from dashboard.inputs import InputError, parse_json
+from dashboard.placement import DATASET_BASIS
+
 
 def _import_geojson(data: bytes | Path, label: str, name: str, columns: dict) -> tuple[int, list[dict], list[RejectedRow]]:
     """Features already in our schema are kept as they are; others are mapped like CSV rows."""
@@ -45,6 +47,7 @@ def _import_geojson(data: bytes | Path, label: str, name: str, columns: dict) ->
         if not isinstance(props, dict):
             rejected.append(RejectedRow(number, "properties", "not an object"))
             continue
+        props = _with_location_basis(props)
         lon, lat = feature["geometry"]["coordinates"][:2]
         if _already_events(props):
             kept.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
@@ -102,6 +105,13 @@ def _geojson_point_problem(feature: object) -> str | None:
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         return f"coordinates out of range: [{lon}, {lat}]"
     return None
+
+
+def _with_location_basis(props: dict) -> dict:
+    """Event files written before ``location_basis`` existed: a dataset states its own points (explicit)."""
+    if isinstance(props, dict) and "sources" in props and "location_precision" in props and "location_basis" not in props:
+        return {**props, "location_basis": DATASET_BASIS}
+    return props
 
 
 def _already_events(props: dict) -> bool:
