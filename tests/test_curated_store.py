@@ -206,3 +206,16 @@ def test_the_app_says_when_the_database_cannot_be_reached(monkeypatch):
     app.run()
     assert not app.exception
     assert "cannot connect to the database in DASHBOARD" in app.error[0].value.replace("\\", "")
+
+
+def test_the_export_command_line_exports_the_databases_curated_events(database_url, tmp_path):
+    from dashboard.export import main
+    from dashboard.store.curated import PostgisCurated
+
+    replica = PostgisCurated(database_url)
+    replica.add_candidates("for-export", _candidates("cand-export"))
+    replica.accept("for-export", ["cand-export"])
+    out = tmp_path / "all.geojson"
+    assert main(["--out", str(out)]) == 0
+    ids = {f["properties"]["id"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]}
+    assert "cand-export" in ids and len(ids) == len(replica.events()[0])

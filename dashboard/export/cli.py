@@ -78,9 +78,13 @@ def _export(args: argparse.Namespace) -> int:
         raise CliError(f"--size: {error}") from None
 
     from dashboard.data import load_curated_events  # noqa: PLC0415 - reads the border only when needed
+    from dashboard.store import curated_store, database_url  # noqa: PLC0415
 
     kwargs = {k: v for k, v in (("events_path", args.events_file), ("articles_path", args.articles_file)) if v}
-    events, articles = load_curated_events(**kwargs)
+    if database_url() and not kwargs:  # a team deployment: the curated events the app shows
+        events, articles = curated_store().events()
+    else:
+        events, articles = load_curated_events(**kwargs)
     shown = filter_events(events, state)
     imported = _imported_layers(split_list(args.imports), state, fmt)
     if imported:  # each event carries the rows that corroborate it (an empty list when none do)
