@@ -110,6 +110,22 @@ def test_older_geojson_imports_are_migrated_without_loss(tmp_path, imports_dir):
     assert store.names() == {"old": 12}  # once only
 
 
+def test_geojson_imports_from_before_location_basis_are_migrated_with_the_datasets_basis(tmp_path, imports_dir):
+    from dashboard.placement import DATASET_BASIS
+
+    import_dataset(write_csv(tmp_path / "a.csv", ACLED_COLUMNS, _rows(3)), format="acled", name="older")
+    features = imported_datasets().features("older")
+    for feature in features:
+        del feature["properties"]["location_basis"]
+    (imports_dir / "older.parquet").unlink()
+    (imports_dir / "older.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}),
+                                               encoding="utf-8")
+    assert imported_datasets().names() == {"older": 3}
+    migrated = imported_datasets().features("older")
+    assert [f["properties"].pop("location_basis") for f in migrated] == [DATASET_BASIS] * 3
+    assert migrated == features  # nothing else changed
+
+
 def test_a_new_import_is_not_overwritten_by_an_older_geojson_of_the_same_name(tmp_path, imports_dir):
     imports_dir.mkdir()
     (imports_dir / "same.geojson").write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")

@@ -3,7 +3,8 @@
 Nothing to start: DuckDB runs inside the app's process and reads ``NAME.parquet`` from the
 imports folder directly, so only the rows of the current window and filters ever become
 pandas rows. Older imports written as ``NAME.geojson`` are migrated to Parquet the first
-time the folder is read (the GeoJSON file is kept as ``NAME.geojson.migrated``).
+time the folder is read (the GeoJSON file is kept as ``NAME.geojson.migrated``); files from
+before ``location_basis`` existed get the dataset's own basis, as a GeoJSON import gives them.
 """
 
 from __future__ import annotations
@@ -171,6 +172,7 @@ class LocalDatasets:
     def _migrate_geojson(self, errors: list[str] | None) -> None:
         """Turn each older ``NAME.geojson`` import into ``NAME.parquet`` (once; the original is kept)."""
         from dashboard.events import EventValidationError, validate_feature_collection
+        from dashboard.imports.geojson import _with_location_basis
         from dashboard.imports.settings import NAME_PATTERN
 
         for path in sorted(self.directory.glob("*.geojson")):
@@ -181,6 +183,8 @@ class LocalDatasets:
                     continue
                 try:
                     collection = json.loads(path.read_text(encoding="utf-8"))
+                    for feature in collection.get("features") or []:  # written before location_basis existed
+                        feature["properties"] = _with_location_basis(feature.get("properties"))
                     validate_feature_collection(collection, source_name=str(path))
                     features = collection["features"]
                     write_dataset(self.path(path.stem), (features[i:i + MIGRATION_CHUNK]
