@@ -43,7 +43,8 @@ def render_import_panel(
     The new layer appears on the next rerun: the store lists it from then on.
     """
     upload = st.file_uploader(
-        "Dataset file (ACLED, UCDP GED, CSV or GeoJSON)", type=["csv", "geojson", "json"], key=f"{key}_file",
+        "Dataset file (ACLED, UCDP GED, CSV or GeoJSON; or a .zip/.gz holding one)",
+        type=["csv", "geojson", "json", "zip", "gz"], key=f"{key}_file",
         help=f"Up to {max_bytes / 1e6:,.0f} MB. Text is stored exactly as in the file.",
     )
     chosen_format = st.selectbox("Format", list(FORMAT_LABELS), format_func=FORMAT_LABELS.get, key=f"{key}_format")

@@ -19,6 +19,7 @@ from dashboard.imports import (
     guess_columns,
     import_dataset,
     main,
+    read_csv_header,
 )
 from dashboard.store import imported_datasets
 from hostile import HOSTILE_STRINGS, TEMPLATE_STRINGS, hostile_rows, write_hostile_acled_csv
@@ -487,3 +488,20 @@ def test_panel_shows_errors_without_raising_and_keeps_existing_layers(tmp_path, 
     at.button(key="dataset_import_go").click().run()
     assert "is not allowed" in at.error[0].value.replace("\\", "")
     assert (imports_dir / "kept.parquet").read_bytes() == before
+
+
+def test_an_upload_packed_in_a_zip_or_gz_is_detected_and_imported(tmp_path, imports_dir):
+    """ACLED and UCDP ship as .zip; the app's panel passes the upload's bytes as they are."""
+    import gzip
+    import io
+    import zipfile
+
+    text = write_csv(tmp_path / "acled.csv", ACLED_COLUMNS, [acled_row()]).read_bytes()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("acled_2021.csv", text)
+    for name, packed in (("z", buffer.getvalue()), ("g", gzip.compress(text))):
+        assert detect_format(packed, "upload") == "acled"
+        assert "event_type" in read_csv_header(packed, "upload")
+        report = import_dataset(packed, name=name, imports_dir=imports_dir, source_label="upload")
+        assert report.imported == 1 and report.format == "acled"

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.inputs import InputError, unpack
 from dashboard.imports.report import DatasetImportError, RejectedRow, _decode_problem, _one_line
+from dashboard.imports.settings import MAX_FILE_BYTES
+from dashboard.inputs import InputError, unpack
 
 # A header is a short list of names; a 3 MB first line of 1.5 million columns took pandas minutes.
 MAX_HEADER_BYTES = 64 * 1024
@@ -55,16 +56,23 @@ def _checked_input(source: str | os.PathLike | bytes, label: str, max_bytes: int
         raise DatasetImportError(
             f"{label}: the file is {size / 1e6:,.1f} MB, over the {max_bytes / 1e6:,.1f} MB import limit"
         )
-    if _head(data, 4)[:2] in (b"PK", b"\x1f\x8b"):  # .zip or .gz: ACLED and UCDP ship that way
-        packed = data if isinstance(data, bytes) else data.read_bytes()
-        try:
-            data, _inner = unpack(packed, label, max_bytes)
-        except InputError as error:
-            raise DatasetImportError(str(error)) from None
-        if not data.strip():
-            raise DatasetImportError(f"{label}: the file inside is empty")
+    data = _unpacked(data, label, max_bytes)
     _check_first_line(data, label)
     return data
+
+
+def _unpacked(data: bytes | Path, label: str, max_bytes: int = MAX_FILE_BYTES) -> bytes | Path:
+    """The one file inside a .zip or .gz (ACLED and UCDP ship that way); anything else unchanged."""
+    if _head(data, 4)[:2] not in (b"PK", b"\x1f\x8b"):
+        return data
+    packed = data if isinstance(data, bytes) else data.read_bytes()
+    try:
+        inner, _name = unpack(packed, label, max_bytes)
+    except InputError as error:
+        raise DatasetImportError(str(error)) from None
+    if not inner.strip():
+        raise DatasetImportError(f"{label}: the file inside is empty")
+    return inner
 
 
 def _check_first_line(data: bytes | Path, label: str) -> None:
@@ -90,6 +98,7 @@ def _head(data: bytes | Path, size: int = 4096) -> bytes:
 
 def detect_format(data: bytes | Path, label: str = "file") -> str:
     """'geojson' for JSON text, else 'acled' / 'ucdp' by their column names, else 'csv'."""
+    data = _unpacked(data, label)
     head = _head(data).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{") or (isinstance(data, Path) and data.suffix.lower() in (".geojson", ".json")):
         return "geojson"
@@ -103,6 +112,8 @@ def detect_format(data: bytes | Path, label: str = "file") -> str:
 
 def read_csv_header(data: bytes | Path, label: str = "file") -> list[str]:
     """The CSV's column names as written in the file (for the column pickers)."""
+    data = _unpacked(data, label)
+    _check_first_line(data, label)
     return list(_header_map(data, label).values())
 
 
