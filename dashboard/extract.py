@@ -284,6 +284,7 @@ def _in_present_tense(sentence: str) -> bool:
     return bool(_PRESENT.search(sentence))
 
 
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 _CLAUSE_BREAK = re.compile(r"[,;:()—–]|\s--\s|\b(?:which|who|when|while|whereas)\b")
 
 
@@ -292,6 +293,9 @@ def _in_clause_of(mention: DateMention, reading: _Reading) -> list[PlaceMatch]:
     ruled Afghanistan from 1996 to 2001": Afghanistan), or of the sentence when that clause names none.
     A place inside the date's own words ("a day after the fall of Kabul") is never one."""
     named = [m for m in _named(reading) if m.end <= mention.start or m.start >= mention.end]
+    # What someone is quoted as saying ("the puppet government in Kabul") is not where they said it.
+    quoted = [q.span() for q in _QUOTED.finditer(reading.text)]
+    named = [m for m in named if not any(a <= m.start < b for a, b in quoted)] or named
     breaks = [b.start() for b in _CLAUSE_BREAK.finditer(reading.text)]
     start = max([b for b in breaks if b < mention.start], default=0)
     end = min([b for b in breaks if b >= mention.end], default=len(reading.text))

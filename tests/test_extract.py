@@ -412,3 +412,9 @@ def test_a_similar_earlier_happening_does_not_take_todays_date(gazetteer):
     text = ("Suicide bombers attacked a mosque in Kandahar on Friday.\n\n"
             "The attack came a week after a similar bombing in Kunduz killed dozens.\n")
     assert [c.place.place.name for c in extract_candidates(text, date(2021, 10, 15), gazetteer)] == ["Kandahar"]
+
+
+def test_a_place_in_quoted_words_is_not_where_they_were_said(gazetteer):
+    text = "Officials from Dushanbe called it “a victory in Kunduz” on Aug. 16, 2021."
+    [said] = extract_candidates(text, PUBLISHED, gazetteer)
+    assert said.place.place.name == "Dushanbe"
