@@ -19,6 +19,7 @@ from dashboard.export import (
     mercator_frame,
     render_snapshot_pdf,
     render_snapshot_png,
+    render_snapshot_svg,
     snapshot_html,
 )
 from dashboard.layers import CONTEXT_DIR, LAYERS
@@ -43,8 +44,11 @@ def best_seconds(make: Callable[[], bytes], repeats: int = REPEATS) -> tuple[flo
 def report(name: str, events: pd.DataFrame, articles: dict[str, dict], *, repeats: int = REPEATS) -> None:
     title = f"Benchmark: {name}"
     cases = [
-        ("PNG slide, fit to events", lambda: render_snapshot_png(events, articles, LAYER_IDS, title=title)),
-        ("PNG slide, region view", lambda: render_snapshot_png(events, articles, LAYER_IDS, title=title, bbox=REGION)),
+        ("PNG slide, default view", lambda: render_snapshot_png(events, articles, LAYER_IDS, title=title)),
+        ("PNG slide, fit to events", lambda: render_snapshot_png(events, articles, LAYER_IDS, title=title,
+                                                                 fit_events=True)),
+        ("PNG slide, region bbox", lambda: render_snapshot_png(events, articles, LAYER_IDS, title=title, bbox=REGION)),
+        ("SVG slide, default view", lambda: render_snapshot_svg(events, articles, LAYER_IDS, title=title)),
         ("PNG A4 300 dpi", lambda: render_snapshot_png(events, articles, LAYER_IDS, title=title, size="a4")),
         ("PDF A4", lambda: render_snapshot_pdf(events, articles, LAYER_IDS, title=title)),
         ("HTML standalone", lambda: snapshot_html(events, articles, LAYER_IDS, title=title)),
