@@ -23,7 +23,6 @@ The script is deterministic; tests/test_gazetteer_build.py rebuilds and compares
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
@@ -39,6 +38,8 @@ from shapely.geometry import shape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from dashboard.cli import Parser, input_dir, output_file, run  # noqa: E402
+from dashboard.files import write_atomically  # noqa: E402
 from dashboard.geo import geodesic_area_km2  # noqa: E402
 
 DEFAULT_SOURCES = ROOT.parent / "shared" / "geodata-sources"
@@ -212,12 +213,17 @@ def render(rows: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args(argv)
+    parser = Parser(prog="python -m geodata.build_gazetteer", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sources", type=input_dir, default=DEFAULT_SOURCES)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help="geodata/gazetteer_places.csv (the default) or a file outside the project")
+    return run("build_gazetteer", lambda: _build(parser.parse_args(argv)))
+
+
+def _build(args) -> int:
+    output_file(args.out, allowed=[DEFAULT_OUT])
     rows = build_rows(args.sources)
-    args.out.write_text(render(rows), encoding="utf-8")
+    write_atomically(args.out, render(rows))
     print(f"{len(rows)} places written to {args.out}")
     return 0
 

@@ -43,6 +43,7 @@ TOOLS = {
     "review": ("dashboard.review", "dashboard.review:main"),
     "build_events": ("geodata.build_events", "geodata.build_events:main"),
     "build_layers": ("geodata.build_layers", "geodata.build_layers:main"),
+    "build_gazetteer": ("geodata.build_gazetteer", "geodata.build_gazetteer:main"),
     "benchmark": ("benchmarks.map", "benchmarks.map:main"),
     "benchmark_imports": ("benchmarks.imports", "benchmarks.imports:main"),
     "benchmark_export": ("benchmarks.export", "benchmarks.export:main"),
@@ -352,6 +353,10 @@ BAD_CASES = [
     case("build_layers", "out-seeds", lambda d: ["--out", str(SEEDS)]),
     case("build_layers", "out-file", lambda d: ["--out", ART]),
     case("build_layers", "out-readonly", lambda d: ["--out", str(readonly_dir(d) / "ro")], "nobody"),
+    # build_gazetteer
+    case("build_gazetteer", "out-app", lambda d: ["--out", str(ROOT / "dashboard" / "app.py")]),
+    case("build_gazetteer", "out-folder", lambda d: ["--out", str(d)]),
+    case("build_gazetteer", "sources-missing", lambda d: ["--sources", str(d / "none"), "--out", str(d / "g.csv")]),
     # benchmarks
     case("benchmark", "repeat-0", lambda d: ["--repeat", "0"]),
     case("benchmark", "repeat-negative", lambda d: ["--repeat", "-3"]),
