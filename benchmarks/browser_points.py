@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from benchmarks.synthetic import synthetic_events
+from dashboard.cli import Parser, counts_arg, parse
 from dashboard.mapping import build_map, standalone_html
 
 CHROMIUM = "/usr/bin/chromium"
@@ -33,14 +34,17 @@ ZOOM_SETTLED = """() => new Promise(resolve => {
 def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="5000,10000,20000,50000,100000")
-    args = parser.parse_args(argv)
+    parser = Parser(prog="python -m benchmarks.browser_points", description=__doc__,
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=counts_arg(1, 1_000_000), default=[5000, 10000, 20000, 50000, 100000])
+    args = parse("benchmarks.browser_points", parser, argv)
+    if args is None:
+        return 2
     print(f"{'points':>8} {'html MB':>8} {'drawn s':>8} {'zoom s':>7}")
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox",
                                                                               "--disable-gpu"])
-        for size in (int(n) for n in args.sizes.split(",")):
+        for size in args.sizes:
             path = Path(folder) / f"points_{size}.html"
             path.write_text(standalone_html(build_map(synthetic_events(size), {}, [])), encoding="utf-8")
             page = browser.new_page(viewport={"width": 1400, "height": 900})

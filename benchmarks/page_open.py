@@ -12,7 +12,6 @@ Figures are printed, never asserted (the machine is shared; see the README).
 
 from __future__ import annotations
 
-import argparse
 import os
 import socket
 import statistics
@@ -22,6 +21,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from dashboard.cli import Parser, count_arg, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -102,9 +103,11 @@ def time_filter_change(browser, url: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args(argv)
+    parser = Parser(prog="python -m benchmarks.page_open", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=count_arg(1, 100), default=3, help="1 to 100")
+    args = parse("benchmarks.page_open", parser, argv)
+    if args is None:
+        return 2
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 - test dependency
 
     from dashboard.assets import ensure_static_assets  # noqa: PLC0415

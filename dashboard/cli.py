@@ -252,6 +252,18 @@ def run(tool: str, body: Callable[[], int], known: tuple[type[BaseException], ..
     return 2
 
 
+def parse(tool: str, parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The parsed arguments, or None after one line ``tool: reason`` on stderr (the caller returns 2).
+
+    For tools whose work is one long function; the others parse inside :func:`run`.
+    """
+    try:
+        return parser.parse_args(argv)
+    except CliError as error:
+        print(f"{tool}: {one_line(error)}", file=sys.stderr)
+        return None
+
+
 def _first_problem(error: BaseException) -> str:
     """The first problem of an error listing several (EventValidationError, BuildError), with the count of the rest."""
     problems = getattr(error, "problems", None) or str(error).splitlines() or [type(error).__name__]

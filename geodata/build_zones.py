@@ -17,7 +17,6 @@ build runs anywhere and ``tests/test_placement.py`` rebuilds it and compares byt
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
@@ -30,6 +29,8 @@ from shapely.geometry import mapping, shape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from dashboard.cli import Parser, output_file, run  # noqa: E402
+from dashboard.files import write_atomically  # noqa: E402
 from dashboard.geo import GEOD, _FROM_UTM, to_utm  # noqa: E402
 
 BORDER_PATH = ROOT / "geodata" / "layers" / "tajik_afghan_border.geojson"
@@ -119,10 +120,16 @@ def render(collection: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT_PATH)
+    parser = Parser(prog="python -m geodata.build_zones", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT_PATH,
+                        help="geodata/context/zones.geojson (the default) or a file outside the project")
     parser.add_argument("--check", action="store_true", help="compare with --out instead of writing it")
-    args = parser.parse_args(argv)
+    return run("build_zones", lambda: _build(parser.parse_args(argv)))
+
+
+def _build(args) -> int:
+    if not args.check:
+        output_file(args.out, allowed=[OUT_PATH])
     text = render(build_zones())
     if args.check:
         if not args.out.is_file() or args.out.read_text(encoding="utf-8") != text:
@@ -130,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"{args.out}: up to date")
         return 0
-    args.out.write_text(text, encoding="utf-8")
+    write_atomically(args.out, text)
     for item in json.loads(text)["features"]:
         props = item["properties"]
         print(f"{props['id']}: point {props['point']}, ±{props['uncertainty_km']:g} km")
