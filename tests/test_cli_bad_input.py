@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,6 +144,7 @@ def invented_quote(d: Path) -> tuple[str, str]:
 def readonly_dir(d: Path) -> Path:
     """A folder nobody (uid 65534) can read but not write, inside a folder nobody can enter."""
     outer = Path(tempfile.mkdtemp(prefix="cli-readonly-"))
+    _OUTSIDE_TMP.append(outer)
     outer.chmod(0o755)
     inner = outer / "ro"
     inner.mkdir()
@@ -385,9 +386,15 @@ BAD_CASES = [
 ]
 
 
+# Folders the unprivileged user must reach, so made outside pytest's private tmp_path; removed at the end.
+_OUTSIDE_TMP: list[Path] = []
+
+
 @pytest.fixture(scope="module")
-def project_before() -> dict[str, str]:
-    return project_fingerprint()
+def project_before() -> Iterator[dict[str, str]]:
+    yield project_fingerprint()
+    for folder in _OUTSIDE_TMP:
+        shutil.rmtree(folder, ignore_errors=True)  # root removes read-only folders too
 
 
 @pytest.fixture
@@ -415,6 +422,7 @@ def run_tool(tool: str, argv: list[str], mode: str, capsys) -> tuple[int, str, s
             pytest.skip("needs root to run the tool as the unprivileged user 'nobody'")
         command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
         config = Path(tempfile.mkdtemp(prefix="cli-nobody-config-"))
+        _OUTSIDE_TMP.append(config)
         config.chmod(0o777)
         env["MPLCONFIGDIR"] = str(config)  # matplotlib's cache, which nobody cannot keep in /root
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
