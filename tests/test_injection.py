@@ -169,7 +169,7 @@ class _Fragment(HTMLParser):
         self.text.append(data)
 
 
-ALLOWED_TAGS = {"div", "b", "p", "blockquote", "br", "small", "span", "ol", "ul", "li"}
+ALLOWED_TAGS = {"div", "b", "p", "blockquote", "br", "small", "span", "ol", "ul", "li", "code"}
 URL_ATTRIBUTES = {"href", "src", "srcdoc", "action", "formaction", "xlink:href"}
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
 _TOOLTIPS = re.compile(r"bindTooltip\(\s*`((?:[^`\\]|\\.)*)`", re.S)
