@@ -123,7 +123,7 @@ def _imported_details(event: dict) -> str:
     def present(value) -> bool:
         return value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value).strip() != ""
 
-    lines = [f"Imported row <code>{escape(event.get('id', ''))}</code> of dataset "
+    lines = [f"Imported row <span class=\"ev-row-id\">{escape(event.get('id', ''))}</span> of dataset "
              f"<b>{escape(event.get('dataset') or str(event.get('id', '')).split(':')[0])}</b>"]
     precision = escape(event.get("location_precision", ""))
     if present(event.get("location_note")):

@@ -287,7 +287,7 @@ def test_the_table_lists_imported_rows_with_their_dataset_and_events_with_their_
     assert table.loc["2021-08-26-kabul-airport-attack", "dataset"] == ""
 
     card = event_card_html(rows.iloc[1].to_dict(), {})
-    assert "Imported row <code>ged:country</code> of dataset <b>ged</b>" in card
+    assert "Imported row <span class=\"ev-row-id\">ged:country</span> of dataset <b>ged</b>" in card
     assert "Location precision: country — UCDP where_prec 6" in card
     assert "Actors: Government of Afghanistan; Taleban" in card and "Deaths (best estimate): 4" in card
     assert "report country" in card  # the dataset's own source text
