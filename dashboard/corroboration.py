@@ -202,7 +202,7 @@ def no_match_text(name: str, event: dict, miss: NearMiss) -> str:
         m = miss.nearest_in_place
         text += f" Nearest in time within {radius:g} km: {m['id']}, {days_text(m['days_apart'])}."
     else:
-        text += f" No row lies within {radius:g} km at any date within {NEAR_MISS_DAYS // 365} years."
+        text += f" No row lies within {radius:g} km of it within {NEAR_MISS_DAYS // 365} years of its dates."
     if miss.nearest_in_time:
         m = miss.nearest_in_time
         text += f" Nearest in place within {DAYS_WINDOW} days: {m['id']}, {m['distance_km']:,.0f} km away."

@@ -255,7 +255,7 @@ def test_a_card_explains_honestly_why_nothing_matches(tmp_path, imports_dir):
         "Nearest in time within 60 km: ged:last_year, 238 days apart. "
         f"Nearest in place within 3 days: ged:far, {miss.nearest_in_time['distance_km']:,.0f} km away.")
     nothing = corroboration.NearMiss(None, None)
-    assert "No row lies within 60 km at any date" in corroboration.no_match_text("ged", airport, nothing)
+    assert "No row lies within 60 km of it within 10 years of its dates." in corroboration.no_match_text("ged", airport, nothing)
     assert "No row is dated within 3 days of the event" in corroboration.no_match_text("ged", airport, nothing)
 
 
