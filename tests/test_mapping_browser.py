@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from dashboard.mapping import MAX_DETAILED_EVENTS, build_map, standalone_html
 from benchmarks.synthetic import synthetic_events
 
@@ -21,12 +23,31 @@ def test_compact_cluster_draws_every_event_offline(browser, tmp_path):
     try:
         page.goto(page_path.as_uri())
         page.wait_for_selector(".marker-cluster", timeout=30_000)
-        total = page.evaluate(
-            """() => { let n = 0; document.querySelectorAll('.marker-cluster span')
-                         .forEach(s => n += parseInt(s.textContent, 10));
-                       return n + document.querySelectorAll('path.event-dot').length; }"""
-        )
+        total = _settled_marker_total(page)
     finally:
         context.close()
     assert errors == [] and blocked == []
     assert total == count
+
+
+_MARKER_TOTAL = """() => { let n = 0; document.querySelectorAll('.marker-cluster span')
+                              .forEach(s => n += parseInt(s.textContent, 10));
+                            return n + document.querySelectorAll('path.event-dot').length; }"""
+
+
+def _settled_marker_total(page, timeout_s: float = 20.0) -> int:
+    """Events drawn once Leaflet's zoom/cluster animation is over.
+
+    While it runs, the outgoing and incoming cluster layers are both in the DOM, so a count taken
+    then is up to twice the truth; read until two readings 0.4 s apart agree with no animation on.
+    """
+    deadline = time.monotonic() + timeout_s
+    previous = None
+    while True:
+        page.wait_for_function(
+            "() => !document.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim')", timeout=30_000)
+        current = page.evaluate(_MARKER_TOTAL)
+        if current == previous or time.monotonic() > deadline:
+            return current
+        previous = current
+        page.wait_for_timeout(400)
