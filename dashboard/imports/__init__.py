@@ -37,8 +37,10 @@ What lives where (read in this order; each module depends only on those above it
 * ``pipeline.py``: ``import_dataset``, which ties the steps together;
 * ``cli.py`` (run by ``__main__.py``): ``main``, the command line.
 
-Usage: ``python -m dashboard.imports FILE --name NAME [--format auto|acled|ucdp|csv|geojson]
-[--lat-column C --lon-column C --date-column C --title-column C]``
+Usage: ``python -m dashboard.imports FILE --name NAME [--replace] [--format auto|acled|ucdp|csv|geojson]
+[--lat-column C --lon-column C --date-column C --title-column C]``. FILE may be a ``.zip`` or ``.gz``
+holding one CSV or GeoJSON file (ACLED and UCDP ship that way). An existing NAME is replaced only
+with ``--replace`` (the app's panel replaces, as it says).
 """
 
 from __future__ import annotations
