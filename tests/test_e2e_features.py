@@ -24,7 +24,12 @@ def open_app(page, url: str):
 
 
 def window_text(page) -> str:
-    return page.get_by_text(re.compile(r"^Showing \d+ of")).inner_text()
+    """The "Showing N of M" caption; while a rerun redraws the page, the stale copy is briefly there too."""
+    caption = page.get_by_text(re.compile(r"^Showing \d+ of"))
+    deadline = time.monotonic() + 10
+    while caption.count() != 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return caption.inner_text()
 
 
 def test_png_download_gives_the_snapshot_of_the_view(app_url, offline_page, artifacts_dir):
