@@ -27,6 +27,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 
+from dashboard.filters import ViewState
+
 # The columns of an imported dataset file, in order. ``search`` is the lower-cased text the
 # ``q`` filter looks in (as dashboard.filters.search_text builds it).
 SCHEMA = pa.schema([
@@ -168,6 +170,23 @@ def rows_to_frame(properties: list[str], lon, lat, distance) -> pd.DataFrame:
         meaningful = frame["location_precision"].map(distance_is_meaningful).to_numpy(dtype=bool)
         frame["distance_to_border_km"] = frame["distance_to_border_km"].where(meaningful)
     return frame
+
+
+class SelectedRows:
+    """``rows`` and ``features`` for a backend whose ``_select(name, state, limit)`` yields
+    (properties JSON, lon, lat, border distance) for the view's rows: one reading for both stores."""
+
+    def rows(self, name: str, state: ViewState, limit: int | None = None) -> pd.DataFrame:
+        """The dataset's rows in the view as a prepared events frame (``limit`` rows at most)."""
+        result = self._select(name, state, limit)
+        return rows_to_frame([r[0] for r in result], [r[1] for r in result], [r[2] for r in result],
+                             [r[3] for r in result])
+
+    def features(self, name: str, state: ViewState | None = None, limit: int | None = None) -> list[dict]:
+        """The dataset's rows in the view as GeoJSON features with their properties exactly as imported."""
+        return [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                 "properties": json.loads(properties)}
+                for properties, lon, lat, _distance in self._select(name, state or ViewState(), limit)]
 
 
 def _distances(stored: np.ndarray, lon, lat) -> np.ndarray:

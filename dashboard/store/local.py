@@ -20,7 +20,7 @@ import pandas as pd
 
 from dashboard.filters import ViewState
 from dashboard.store.cache import FILES
-from dashboard.store.datasets import DatasetWriter, rows_to_frame, write_dataset
+from dashboard.store.datasets import DatasetWriter, SelectedRows, rows_to_frame, write_dataset
 from dashboard.store.sql import corroboration_sql, where_clause
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ MIGRATED_SUFFIX = ".geojson.migrated"
 MIGRATION_CHUNK = 50_000
 
 
-class LocalDatasets:
+class LocalDatasets(SelectedRows):
     """Imported datasets in a folder: one ``NAME.parquet`` each."""
 
     def __init__(self, directory: str | os.PathLike) -> None:
@@ -76,18 +76,6 @@ class LocalDatasets:
     def count(self, name: str, state: ViewState) -> int:
         where, params = where_clause(state)
         return self._query(f"SELECT count(*) FROM {self._source(name)} WHERE {where}", params)[0][0]
-
-    def rows(self, name: str, state: ViewState, limit: int | None = None) -> pd.DataFrame:
-        """The dataset's rows in the view as a prepared events frame (``limit`` rows at most)."""
-        result = self._select(name, state, limit)
-        return rows_to_frame([r[0] for r in result], [r[1] for r in result], [r[2] for r in result],
-                             [r[3] for r in result])
-
-    def features(self, name: str, state: ViewState | None = None, limit: int | None = None) -> list[dict]:
-        """The dataset's rows in the view as GeoJSON features with their properties exactly as imported."""
-        return [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                 "properties": json.loads(properties)}
-                for properties, lon, lat, _distance in self._select(name, state or ViewState(), limit)]
 
     def points(self, name: str, state: ViewState) -> pd.DataFrame:
         """Only id, lon, lat and category of the view's rows (a compact cluster needs no more)."""

@@ -14,7 +14,6 @@ never a mix.
 
 from __future__ import annotations
 
-import json
 import threading
 
 import pandas as pd
@@ -22,7 +21,7 @@ import psycopg
 
 from dashboard.filters import ViewState
 from dashboard.store import StoreError
-from dashboard.store.datasets import features_to_table, rows_to_frame
+from dashboard.store.datasets import SelectedRows, features_to_table, rows_to_frame
 from dashboard.store.sql import where_clause
 
 SCHEMA_LOCK = 74_2021  # advisory lock id: one replica creates the tables at a time
@@ -90,7 +89,7 @@ def ensure_schema(connection: psycopg.Connection, tables: str) -> None:
         connection.execute(tables)
 
 
-class PostgisDatasets:
+class PostgisDatasets(SelectedRows):
     """Imported datasets in PostgreSQL/PostGIS, with the interface of ``LocalDatasets``."""
 
     def __init__(self, url: str) -> None:
@@ -118,16 +117,6 @@ class PostgisDatasets:
         where, params = where_clause(state, "%s")
         return self._query(f"SELECT count(*) FROM imported_events WHERE dataset = %s AND {where}",
                            [name, *params])[0][0]
-
-    def rows(self, name: str, state: ViewState, limit: int | None = None) -> pd.DataFrame:
-        result = self._select(name, state, limit)
-        return rows_to_frame([r[0] for r in result], [r[1] for r in result], [r[2] for r in result],
-                             [r[3] for r in result])
-
-    def features(self, name: str, state: ViewState | None = None, limit: int | None = None) -> list[dict]:
-        return [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                 "properties": json.loads(properties)}
-                for properties, lon, lat, _distance in self._select(name, state or ViewState(), limit)]
 
     def points(self, name: str, state: ViewState) -> pd.DataFrame:
         """Only id, lon, lat and category of the view's rows (a compact cluster needs no more)."""
