@@ -12,6 +12,7 @@ from __future__ import annotations
 import folium
 import pandas as pd
 
+from dashboard.elements import LiteralMacroElement
 from dashboard.formatting import escape
 from dashboard.layers import LAYERS
 from dashboard.symbology import (
@@ -72,7 +73,7 @@ DECLUTTER_JS = """
 """
 
 
-class Declutter(folium.MacroElement):
+class Declutter(LiteralMacroElement):
     """Places or hides the base map's place labels in the browser (see DECLUTTER_JS)."""
 
     _template = folium.elements.Template(
@@ -143,7 +144,7 @@ OVERLAY_COLUMNS = ("id", "category", "place", "country", "lat", "lon", "location
                    "review_status", "date_start")
 
 
-class _Legend(folium.MacroElement):
+class _Legend(LiteralMacroElement):
     """A collapsible legend control (collapsed at first), replaced on every rerun."""
 
     _template = folium.elements.Template(
@@ -175,7 +176,7 @@ class _Legend(folium.MacroElement):
         self.html = "".join(f"<div>{row}</div>" for row in rows)
 
 
-class _OutOfView(folium.MacroElement):
+class _OutOfView(LiteralMacroElement):
     """'3 more outside this view: Moscow, Ningxia, Doha — show all', updated after every pan or zoom."""
 
     _template = folium.elements.Template(

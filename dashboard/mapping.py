@@ -21,6 +21,7 @@ from folium.utilities import JsCode
 from shapely.geometry import mapping, shape
 
 from dashboard.assets import asset_text, localize
+from dashboard.elements import LiteralHtml, LiteralMacroElement  # noqa: F401 - LiteralHtml re-exported
 from dashboard.formatting import escape, event_card_html, format_event_date
 from dashboard.map_overlays import Declutter, build_overlays
 from dashboard.layers import CONTEXT_ATTRIBUTION, LAYERS, load_context, load_layer
@@ -81,7 +82,7 @@ def _display_json(name: str, tolerance: float) -> str:
     return json.dumps(_display_copy("context", name, tolerance), separators=(",", ":"))
 
 
-class _StaticGeoJson(folium.MacroElement):
+class _StaticGeoJson(LiteralMacroElement):
     """A basemap GeoJSON with one style and its names as tooltips.
 
     Its JSON is made once per process; folium's GeoJson would serialize it again and compile
@@ -159,7 +160,7 @@ def _place_label_rows() -> list[list]:
     return rows
 
 
-class _PlaceLabels(folium.MacroElement):
+class _PlaceLabels(LiteralMacroElement):
     """Place names as Leaflet div icons, built in the browser from one list (one element, not dozens:
     each folium element costs a template render on every rerun)."""
 
@@ -214,18 +215,7 @@ def build_base_map(online_tiles: bool = False) -> folium.Map:
     return m
 
 
-class LiteralHtml(folium.Element):
-    """HTML put in the page as it is. ``folium.Element(text)`` would compile ``text`` as a
-    Jinja template and run any "{{ … }}" in it on the server; this one only prints it."""
-
-    _template = folium.elements.Template("{{ this.html }}")
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.html = html
-
-
-class _AddAttribution(folium.MacroElement):
+class _AddAttribution(LiteralMacroElement):
     """Credits every data source in Leaflet's attribution box."""
 
     _template = folium.elements.Template(
@@ -279,7 +269,7 @@ def _layer_json(layer_id: str) -> str:
     return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
 
 
-class _LayerScript(folium.MacroElement):
+class _LayerScript(LiteralMacroElement):
     """A layer drawn in the browser from its prepared JSON (one element instead of one per feature)."""
 
     _template = folium.elements.Template(
@@ -405,7 +395,7 @@ def build_event_group(
     return group
 
 
-class _Rings(folium.MacroElement):
+class _Rings(LiteralMacroElement):
     """Dashed uncertainty rings (symbology.ring_km), built in the browser from one list."""
 
     _template = folium.elements.Template(
@@ -441,7 +431,7 @@ def country_badges(events: pd.DataFrame, *, selected: str | None = None) -> "_Co
     return _CountryBadges(badges)
 
 
-class _CountryBadges(folium.MacroElement):
+class _CountryBadges(LiteralMacroElement):
     """Badges as Leaflet div-icon markers with popups (folium's Popup would need jQuery)."""
 
     _template = folium.elements.Template(
