@@ -7,6 +7,7 @@ datasets all share this schema, so the map, filters and exports treat them alike
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from datetime import date
@@ -139,7 +140,7 @@ class EventProperties(BaseModel):
 
 
 def _month_end(day: date) -> date:
-    return (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
 class EventValidationError(ValueError):

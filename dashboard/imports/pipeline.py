@@ -10,7 +10,9 @@ long a CSV file is (GeoJSON files are parsed whole).
 
 from __future__ import annotations
 
+import gc
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from dashboard.imports.acled import _map_acled
@@ -65,14 +67,15 @@ def import_dataset(
         store = imported_datasets(imports_dir)
         if not replace and _exists(store, name):
             raise DatasetImportError(f"dataset {name!r} already exists; choose another name or replace it")
-        for chunk_rows, features, chunk_rejected in _mapped_chunks(data, label, format, name, columns or {}):
-            features, chunk_rejected = _drop_duplicate_ids(features, chunk_rejected, seen)
-            rows_read += chunk_rows
-            rejected.extend(chunk_rejected)
-            if features:
-                writer = writer or store.writer(name)
-                writer.write(features)
-                imported += len(features)
+        with _no_cycle_collection():
+            for chunk_rows, features, chunk_rejected in _mapped_chunks(data, label, format, name, columns or {}):
+                features, chunk_rejected = _drop_duplicate_ids(features, chunk_rejected, seen)
+                rows_read += chunk_rows
+                rejected.extend(chunk_rejected)
+                if features:
+                    writer = writer or store.writer(name)
+                    writer.write(features)
+                    imported += len(features)
         if not imported:
             first = f"; first problem: {min(rejected, key=lambda item: item.row)}" if rejected else ""
             raise DatasetImportError(f"{label}: no valid rows to import (read {rows_read:,}){first}")
@@ -86,6 +89,26 @@ def import_dataset(
     rejected.sort(key=lambda item: item.row)
     return ImportReport(name=name, source=label, format=format, path=path, rows_read=rows_read,
                         imported=imported, rejected=rejected)
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Pause Python's cycle collector while chunks are mapped and written.
+
+    A chunk creates hundreds of thousands of small dicts and lists, which set off collections
+    that walk every live object again and again: about half the import time, for nothing, as
+    a chunk's objects are freed by reference counting when the next chunk replaces them.
+    The collector is switched back on afterwards (if it was on), and one pass collects any
+    cycles left over.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect()
 
 
 def _exists(store, name: str) -> bool:
