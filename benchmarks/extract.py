@@ -6,6 +6,8 @@ The article is the five seed articles joined and cut (or repeated) to the word c
 it has the density of dates and places of real reporting. Figures:
   gazetteer load s   reading places.geojson and gazetteer_places.csv once (cached afterwards)
   extraction s       best of --repeat runs of extract_candidates on the article
+  long inputs        CPU seconds of a whole ingest (extraction, and the reason when nothing is
+                     found) of texts near the 2 MB article limit that are one long sentence
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dashboard.cli import Parser, count_arg, run
 from dashboard.events import ROOT
 from dashboard.extract import extract_candidates
 from dashboard.gazetteer import _load, load_gazetteer
+from dashboard.ingest import IngestError, ingest_text
 
 
 def article_of(words: int) -> str:
@@ -53,7 +56,26 @@ def _benchmark(args) -> int:
     print(f"article: {len(text.split()):,} words, {len(text):,} characters; gazetteer: {len(gazetteer):,} places")
     print(f"gazetteer load s  {loaded:.3f}")
     print(f"extraction s      {best:.3f}  ({found} candidates, best of {args.repeat})")
+    print("long inputs (one sentence, no full stops), CPU s of ingest_text:")
+    for name, text in long_inputs().items():
+        started = time.process_time()
+        try:
+            outcome = f"{len(ingest_text(text, article_id='bench', published='2021-09-07', gazetteer=gazetteer, known_articles={})['features'])} candidates"
+        except IngestError as error:
+            outcome = "refused: " + str(error).split(": ", 1)[1]
+        print(f"  {name:<34} {len(text):>9,} chars  {time.process_time() - started:6.2f}  {outcome}")
     return 0
+
+
+def long_inputs() -> dict[str, str]:
+    """Texts just under the 2 MB limit that are one sentence: the worst case for per-sentence work."""
+    sprinkle = "word " * 2000 + "in Kabul on August 15, 2021 the Taliban seized "
+    return {
+        "one word repeated": "word " * 380_000,
+        "one line of filler": "lorem ipsum dolor sit amet " * 68_000,
+        "a date and a place every 10 kB": sprinkle * 180,
+        "a number every 5 words": "troops 1995 went to Kabul " * 70_000,
+    }
 
 
 if __name__ == "__main__":

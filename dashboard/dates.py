@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Callable, Optional
 
@@ -439,7 +439,44 @@ def find_dates(sentence: str, published: date, *, published_until: date | None =
     return merged
 
 
+# Every date expression holds a number, a month or weekday name, or one of these words; a long
+# text is searched only around them (see _find_dates_on).
+_TRIGGER_WORDS = frozenset(name.casefold() for name in [*MONTHS, *_MONTH_ABBREVIATIONS, *WEEKDAYS]) | {
+    "day", "days", "week", "weeks", "month", "months", "year", "years", "ago", "today", "yesterday",
+    "weekend", "recent", "spring", "summer", "autumn", "fall", "winter"}
+_TOKEN = re.compile(r"\d+|[A-Za-z]+")
+_LONG_TEXT = 5_000  # characters; no real sentence is this long
+_WINDOW = 400  # characters either side of a trigger word: far more than any date expression
+
+
+def _trigger_windows(sentence: str) -> list[tuple[int, int]]:
+    """The stretches of a long text that can hold a date expression: around each trigger word, merged."""
+    windows: list[tuple[int, int]] = []
+    for token in _TOKEN.finditer(sentence):
+        word = token.group()
+        if not (word[0].isdigit() or word.casefold() in _TRIGGER_WORDS):
+            continue
+        start, end = max(0, token.start() - _WINDOW), min(len(sentence), token.end() + _WINDOW)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
 def _find_dates_on(sentence: str, published: date) -> list[DateMention]:
+    """Every date of ``sentence``; a very long one (a pasted document without full stops) is read
+    only around its trigger words, so that 28 patterns do not each scan megabytes of text."""
+    if len(sentence) <= _LONG_TEXT:
+        return _find_dates_in(sentence, published)
+    mentions: list[DateMention] = []
+    for start, end in _trigger_windows(sentence):
+        mentions.extend(replace(m, start=m.start + start, end=m.end + start)
+                        for m in _find_dates_in(sentence[start:end], published))
+    return mentions
+
+
+def _find_dates_in(sentence: str, published: date) -> list[DateMention]:
     mentions: list[DateMention] = []
     # The spans taken so far never overlap, so sorted by start they are sorted by end too,
     # and one binary search tells whether a new span overlaps any (a linear scan made long

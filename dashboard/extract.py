@@ -84,15 +84,22 @@ ACTORS: dict[str, str] = {
 }
 
 
+# Matched against the lower-cased sentence: the same as re.IGNORECASE, about three times faster
+# (a megabyte-long "sentence" is scanned by every rule).
+_CATEGORY_PATTERNS = [(category, re.compile(pattern.lower())) for category, pattern in CATEGORY_RULES]
+_ACTOR_PATTERNS = [(actor, re.compile(pattern)) for actor, pattern in ACTORS.items()]
+
+
 def guess_category(sentence: str) -> str:
-    for category, pattern in CATEGORY_RULES:
-        if re.search(pattern, sentence, flags=re.IGNORECASE):
+    lowered = sentence.lower()
+    for category, pattern in _CATEGORY_PATTERNS:
+        if pattern.search(lowered):
             return category
     return "other"
 
 
 def guess_actors(sentence: str) -> list[str]:
-    return [actor for actor, pattern in ACTORS.items() if re.search(pattern, sentence)]
+    return [actor for actor, pattern in _ACTOR_PATTERNS if pattern.search(sentence)]
 
 
 # --- candidates ---------------------------------------------------------------------------

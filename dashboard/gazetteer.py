@@ -262,7 +262,12 @@ class Gazetteer:
         words = [(m.start(), m.end()) for m in _WORD.finditer(folded)]
         matches: list[PlaceMatch] = []
         i = 0
+        words_after = self._words_after
         while i < len(words):
+            start, end = words[i]
+            if folded[start:end] not in words_after:  # no name starts with this word (most words)
+                i += 1
+                continue
             match, used = self._match_at(text, folded, words, i, prefer)
             if match is not None:
                 matches.append(match)
