@@ -405,6 +405,24 @@ class DateRule:
 
 DATE_RULES: list[DateRule] = [DateRule(resolve, re.compile(pattern)) for pattern, resolve in _RULES]
 
+# The words one of which each rule's expressions always hold ("#": a number), for skipping rules
+# in the stretches of a long text that cannot match them.
+_MONTH_WORDS = frozenset(name.casefold() for name in [*MONTHS, *_MONTH_ABBREVIATIONS])
+_RULE_NEEDS: dict[str, frozenset[str]] = {
+    "anchored": frozenset({"day", "days", "week", "weeks"}),
+    **{name: _MONTH_WORDS for name in ("cross_month_range", "day_range_with_year", "full_day", "day_first",
+                                       "day_range", "day_no_year", "month_year", "since_month", "part_of_month",
+                                       "month_only")},
+    **{name: frozenset({"#"}) for name in ("year_range", "decade", "year_only")},
+    "years_ago": frozenset({"ago"}), "days_ago": frozenset({"ago"}),
+    "weekday": frozenset(name.casefold() for name in WEEKDAYS),
+    "yesterday": frozenset({"yesterday"}), "today": frozenset({"today"}), "weekend": frozenset({"weekend"}),
+    "next_period": frozenset({"week", "month", "year"}), "week": frozenset({"week"}),
+    "month_relative": frozenset({"month"}), "year_relative": frozenset({"year"}),
+    "recent": frozenset({"days", "weeks", "months"}),
+    "season": frozenset({"spring", "summer", "autumn", "fall", "winter"}), "past_years": frozenset({"years"}),
+}
+
 
 def find_dates(sentence: str, published: date, *, published_until: date | None = None) -> list[DateMention]:
     """Every date expression in a sentence, resolved against the publication date.
@@ -449,18 +467,21 @@ _LONG_TEXT = 5_000  # characters; no real sentence is this long
 _WINDOW = 400  # characters either side of a trigger word: far more than any date expression
 
 
-def _trigger_windows(sentence: str) -> list[tuple[int, int]]:
-    """The stretches of a long text that can hold a date expression: around each trigger word, merged."""
-    windows: list[tuple[int, int]] = []
+def _trigger_windows(sentence: str) -> list[tuple[int, int, set[str]]]:
+    """The stretches of a long text that can hold a date expression: around each trigger word,
+    merged, each with its trigger words ("#" for a number)."""
+    windows: list[tuple[int, int, set[str]]] = []
     for token in _TOKEN.finditer(sentence):
         word = token.group()
-        if not (word[0].isdigit() or word.casefold() in _TRIGGER_WORDS):
+        word = "#" if word[0].isdigit() else word.casefold()
+        if word != "#" and word not in _TRIGGER_WORDS:
             continue
         start, end = max(0, token.start() - _WINDOW), min(len(sentence), token.end() + _WINDOW)
         if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], end)
+            windows[-1][2].add(word)
+            windows[-1] = (windows[-1][0], end, windows[-1][2])
         else:
-            windows.append((start, end))
+            windows.append((start, end, {word}))
     return windows
 
 
@@ -470,20 +491,21 @@ def _find_dates_on(sentence: str, published: date) -> list[DateMention]:
     if len(sentence) <= _LONG_TEXT:
         return _find_dates_in(sentence, published)
     mentions: list[DateMention] = []
-    for start, end in _trigger_windows(sentence):
+    for start, end, words in _trigger_windows(sentence):
+        rules = [rule for rule in DATE_RULES if not _RULE_NEEDS[rule.name].isdisjoint(words)]
         mentions.extend(replace(m, start=m.start + start, end=m.end + start)
-                        for m in _find_dates_in(sentence[start:end], published))
+                        for m in _find_dates_in(sentence[start:end], published, rules))
     return mentions
 
 
-def _find_dates_in(sentence: str, published: date) -> list[DateMention]:
+def _find_dates_in(sentence: str, published: date, rules: list[DateRule] = DATE_RULES) -> list[DateMention]:
     mentions: list[DateMention] = []
     # The spans taken so far never overlap, so sorted by start they are sorted by end too,
     # and one binary search tells whether a new span overlaps any (a linear scan made long
     # texts with many dates quadratic).
     taken_starts: list[int] = []
     taken_ends: list[int] = []
-    for rule in DATE_RULES:
+    for rule in rules:
         resolve = rule.resolve
         for found in rule.pattern.finditer(sentence):
             start, end = found.span()

@@ -131,7 +131,8 @@ _PLACE_NOUN = re.compile(r"['’]s?\s+(?:\w+\s+)?(?:airport|streets?|outskirts|c
 
 
 def extract_candidates(
-    text: str, published: date, gazetteer: Gazetteer, *, published_until: date | None = None
+    text: str, published: date, gazetteer: Gazetteer, *, published_until: date | None = None,
+    read: dict[str, bool] | None = None,
 ) -> list[Candidate]:
     """Candidate events of one article, read sentence by sentence in the context of the document.
 
@@ -149,6 +150,8 @@ def extract_candidates(
     takes the report's day. Plans (dates after publication) are dropped; candidates about one
     happening are merged (dashboard docs: README "Add an article").
     ``published_until`` is the last possible publication day when only the month is known.
+    ``read``, when given, is filled with whether the story has any date ("dates") and any known
+    place ("places"), so that a caller can say why nothing was found without reading it again.
     """
     dateline = find_dateline(text)
     report_day = _dateline_day(dateline, published, published_until)
@@ -169,6 +172,9 @@ def extract_candidates(
         if dates:
             previous_date = dates[-1]
         readings.append(_Reading(number, sentence.paragraph, words, dates, places, guess_category(words)))
+    if read is not None:
+        read["dates"] = any(reading.dates for reading in readings)
+        read["places"] = any(reading.places for reading in readings)
     first_paragraph = readings[0].paragraph if readings else -1
     # A wire report has its dateline for context; an analysis piece, the country it is about.
     main_country = _main_country(readings) if dateline is None else None

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from dashboard.cli import FIRST_YEAR, CliError, Parser, input_file, output_file, run
 from dashboard.events import ARTICLES_PATH, EventValidationError, load_articles, validate_feature_collection
-from dashboard.extract import candidate_feature, extract_candidates, find_dates, split_sentences
+from dashboard.extract import candidate_feature, extract_candidates
 from dashboard.files import write_atomically
 from dashboard.gazetteer import Gazetteer, load_gazetteer
 from dashboard.inputs import read_limited
@@ -178,9 +178,11 @@ def ingest_text(
     first, last = parse_published(published, today=today)
     gazetteer = gazetteer or load_gazetteer()
     known_articles = load_articles(ARTICLES_PATH) if known_articles is None else known_articles
-    candidates = extract_candidates(text, first, gazetteer, published_until=None if first == last else last)
+    read: dict[str, bool] = {}
+    candidates = extract_candidates(text, first, gazetteer, published_until=None if first == last else last,
+                                    read=read)
     if not candidates:
-        raise IngestError(f"{article_id}: {_why_nothing_found(text, first, gazetteer)}")
+        raise IngestError(f"{article_id}: {_why_nothing_found(read)}")
     features, seen = [], set()
     for candidate in candidates:
         feature = candidate_feature(candidate, article_id)
@@ -201,10 +203,9 @@ def ingest_text(
     return collection
 
 
-def _why_nothing_found(text: str, published: date, gazetteer: Gazetteer) -> str:
-    sentences = [text[start:end] for start, end in split_sentences(text)]
-    has_dates = any(find_dates(sentence, published) for sentence in sentences)
-    has_places = bool(gazetteer.find(text))
+def _why_nothing_found(read: dict[str, bool]) -> str:
+    """The reason, from what extraction read in the story (a second pass doubled the time of long texts)."""
+    has_dates, has_places = read["dates"], read["places"]
     if not has_dates and not has_places:
         return "no date expressions and no known places found"
     if not has_dates:

@@ -69,3 +69,22 @@ def test_resolver_on_its_own_pattern(rule):
 def test_relative_expressions(text, first, last):
     [mention] = find_dates(text, PUBLISHED)
     assert (mention.date_start, mention.date_end, mention.basis in ("relative", "inferred")) == (first, last, True)
+
+
+def test_a_very_long_sentence_gives_the_dates_of_its_parts_at_their_offsets():
+    # Over 5,000 characters a sentence is read only around its numbers and date words.
+    parts = ["On Aug. 3, 1995, a plane landed", "three days ago the talks began", "in 2015 troops left",
+             "between 2001 and 2021 the war went on", "last Wednesday, envoys met", "in mid-August it fell",
+             "7,000 troops and 20 km"]
+    filler = " word" * 1500 + " "
+    sentence = filler.join(parts)
+    assert len(sentence) > 20_000
+    expected, offset = [], 0
+    for part in parts:
+        expected += [(m.text, m.start + offset, m.end + offset, m.date_start, m.date_end)
+                     for m in find_dates(part, PUBLISHED)]
+        offset += len(part) + len(filler)
+    found = [(m.text, m.start, m.end, m.date_start, m.date_end) for m in find_dates(sentence, PUBLISHED)]
+    assert found == expected
+    assert len(found) == 5  # "in 2015 troops" and "7,000 troops" are measures, not dates
+    assert all(sentence[start:end].strip() == text for text, start, end, _, _ in found)
