@@ -205,6 +205,32 @@ def _on_table_select() -> None:
         st.session_state._focus_map = True
 
 
+BELOW_MAP_DELAY_S = 1.2
+
+
+def _first_browser_run() -> bool:
+    """True once per browser session: its first run stops after the map.
+
+    Measured in headless Chromium: the browser built the map's iframe only after it had loaded
+    and rendered the code of everything below the map (table, chart, upload and download
+    widgets), ~0.6–0.8 s later than on a page with the map alone. AppTest sends no headers, so
+    it always gets the whole page in one run.
+    """
+    if st.session_state.get("_below_map_shown") or not st.context.headers.get("User-Agent"):
+        st.session_state._below_map_shown = True
+        return False
+    st.session_state._below_map_shown = True
+    return True
+
+
+@st.fragment(run_every=BELOW_MAP_DELAY_S)
+def _rerun_soon() -> None:
+    """Rerun the whole page once, one tick after the first run drew the map."""
+    if st.session_state.get("_below_map_tick"):
+        st.rerun()
+    st.session_state._below_map_tick = True
+
+
 # The map is the hero: compact header, little padding, so it fills most of the first screen.
 PAGE_CSS = """<style>
 .block-container, [data-testid="stMainBlockContainer"] { padding-top: 2.8rem; padding-bottom: 1rem;
@@ -301,6 +327,10 @@ def main() -> None:
     if selected is None:
         st.caption("Click a marker, or select a row in the table, to read an event's sources. "
                    "Country badges list the events placed only by country.")
+
+    if _first_browser_run():
+        _rerun_soon()  # the timeline, table and panels come with the next run, a moment later
+        return
 
     st.subheader("Timeline")
     st.caption("Drag across the chart to choose a date window.")
