@@ -215,6 +215,14 @@ def extract_candidates(
             if place is None and main_country is not None and reading.category in _TELLING:
                 place, place_note = main_country, "no place in the sentence: the country the article is most about"
                 basis, location_note = "inferred", place_note
+            if place is not None and reading.category == "legal_designation" and place.place.kind == "country":
+                # "Russia designated the Taliban": a law or ban is an act of the government, in its capital.
+                capital = gazetteer.capital_of(place.place.country)
+                if capital is not None:
+                    place = replace(place, place=capital)
+                    basis = "inferred"
+                    location_note = (f"a designation, ban or sanction by {place.place.country} is an act of its "
+                                     f"government: placed at its capital, {capital.name}")
             if place is None or mention.date_start > (published_until or published):
                 continue  # no place, or a plan ("will hold talks next month"): not something that happened
             for each in _listed_with(place, reading):
@@ -305,7 +313,10 @@ def _in_clause_of(mention: DateMention, reading: _Reading) -> list[PlaceMatch]:
     """The named places of the date's own clause ("Kandahar is the birthplace of the movement, which
     ruled Afghanistan from 1996 to 2001": Afghanistan), or of the sentence when that clause names none.
     A place inside the date's own words ("a day after the fall of Kabul") is never one."""
-    named = [m for m in _named(reading) if m.end <= mention.start or m.start >= mention.end]
+    # Nor is one inside another date of the sentence: "days after the fall of Kabul, X, chief of staff
+    # from 2004 to 2007": the fall of Kabul dates the sentence, it does not place the tenure.
+    named = [m for m in _named(reading)
+             if all(m.end <= d.start or m.start >= d.end for d in (mention, *reading.dates) if d.end > d.start)]
     # What someone is quoted as saying ("the puppet government in Kabul") is not where they said it.
     quoted = [q.span() for q in _QUOTED.finditer(reading.text)]
     named = [m for m in named if not any(a <= m.start < b for a, b in quoted)] or named
@@ -403,6 +414,11 @@ def _dates_after(sentence: str, previous: DateMention) -> list[DateMention]:
     if not found:
         return []
     start, end = previous.date_start, previous.date_end
+    # "The same day" after "in the early 2000s" names no day: count days and weeks only from a
+    # date known to the week, months only from one known to the month.
+    unit = "day" if found["next"] or found["before"] or found["same"] else found["unit"].casefold()
+    if (end - start).days > (31 if unit == "month" else 7):
+        return []
     if found["next"] or found["before"] or found["same"]:
         shift = 1 if found["next"] else (-1 if found["before"] else 0)
         first, last = start + timedelta(days=shift), end + timedelta(days=shift)

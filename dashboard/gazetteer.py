@@ -302,6 +302,10 @@ class Gazetteer:
             return PlaceMatch(place, text[start:end], start, end, locative=_is_locative(text, start)), n
         return None, 1
 
+    def capital_of(self, country: str) -> Place | None:
+        """The curated capital of a country (ISO3 code), if the gazetteer has it."""
+        return self._capitals.get(country)
+
     def _capital_after(self, country: Place, text: str, end: int) -> tuple[Place, int] | None:
         """'the Tajik capital' is Dushanbe: the curated capital of the adjective's country."""
         found = _CAPITAL.match(text, end)

@@ -418,3 +418,23 @@ def test_a_place_in_quoted_words_is_not_where_they_were_said(gazetteer):
     text = "Officials from Dushanbe called it “a victory in Kunduz” on Aug. 16, 2021."
     [said] = extract_candidates(text, PUBLISHED, gazetteer)
     assert said.place.place.name == "Dushanbe"
+
+
+def test_a_designation_by_a_country_is_placed_at_its_capital(gazetteer):
+    text = "Russia banned the Taliban as a terrorist organization in 2003."
+    [ban] = extract_candidates(text, PUBLISHED, gazetteer)
+    assert (ban.category, ban.place.place.name, ban.location_basis) == ("legal_designation", "Moscow", "inferred")
+
+
+def test_the_same_day_is_not_counted_from_a_decade(gazetteer):
+    text = ("Russia cooperated with the U.S. in Afghanistan in the early 2000s.\n"
+            "On the same day, Taliban envoys held talks in Tehran.\n"
+            "Taliban envoys arrived in Kabul on Aug. 3, 2021.\nThe next day, they held talks in Tehran.\n")
+    talks = [c for c in extract_candidates(text, PUBLISHED, gazetteer) if c.place.place.name == "Tehran"]
+    assert [(c.date.date_start, c.date.date_end) for c in talks] == [(date(2021, 8, 4), date(2021, 8, 4))]
+
+
+def test_a_place_inside_another_date_of_the_sentence_places_nothing(gazetteer):
+    text = "Days after the fall of Kabul, Gen. Ivanov, chief of staff from 2004 to 2007, praised the drills."
+    places = {c.date.date_start.year: c.place.place.name for c in extract_candidates(text, PUBLISHED, gazetteer)}
+    assert places.get(2004) != "Kabul"
