@@ -115,7 +115,8 @@ def _map_acled(table: pd.DataFrame, label: str, name: str, columns: dict) -> tup
                  for own, row, source in zip(which, kept_rows, sources)]
     date_starts = starts.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)[keep]
     date_ends = ends.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)[keep]
-    categories = [_acled_category(kind, sub) for kind, sub in zip(event_types, sub_types)]
+    category_of = {pair: _acled_category(*pair) for pair in set(zip(event_types, sub_types))}  # a few kinds
+    categories = [category_of[pair] for pair in zip(event_types, sub_types)]
     properties: list[dict | None] = [None] * len(rows)
     for (position, event_id, title, note, category, actors, start, end, kind, basis, date_note, place, country,
          precision, citation, description, event_type, sub_type, dead) in zip(

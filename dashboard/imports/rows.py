@@ -143,13 +143,8 @@ def _country_index():
 def _countries(names: list[str], lat: np.ndarray, lon: np.ndarray) -> list[str | None]:
     """ISO3 codes: from a country name or code when recognised, else from the point's position."""
     by_name, codes, tree = _country_index()
-    result: list[str | None] = []
-    for text in names:
-        value = (text or "").strip()
-        if re.fullmatch(r"[A-Z]{3}", value):
-            result.append(value)
-        else:
-            result.append(by_name.get(value.casefold()))
+    code_of = {text: _country_code(text, by_name) for text in set(names)}  # a dataset names few countries
+    result: list[str | None] = [code_of[text] for text in names]
     unknown = [i for i, code in enumerate(result) if code is None and np.isfinite(lat[i]) and np.isfinite(lon[i])]
     if unknown:
         points = shapely.points(lon[unknown], lat[unknown])
@@ -157,6 +152,11 @@ def _countries(names: list[str], lat: np.ndarray, lon: np.ndarray) -> list[str |
         for p, c in zip(point_index, country_index):
             result[unknown[p]] = result[unknown[p]] or codes[c]
     return result
+
+
+def _country_code(text: str | None, by_name: dict[str, str]) -> str | None:
+    value = (text or "").strip()
+    return value if re.fullmatch(r"[A-Z]{3}", value) else by_name.get(value.casefold())
 
 
 def _drop_duplicate_ids(features: list[dict], rejected: list[RejectedRow],
