@@ -348,6 +348,14 @@ def anchored(m: re.Match, published: date) -> Resolved | None:
     return first, last, "range", "inferred", f"{count} week(s) {m['direction']} {anchor_name} ({anchor_day})"
 
 
+def after_anchor(m: re.Match, published: date) -> Resolved | None:
+    """'after the fall of Kabul' with no count: the anchor day and the 30 days after it."""
+    anchor_day, anchor_name = next(value for pattern, value in ANCHORS.items()
+                                   if re.fullmatch(pattern, m["anchor"]))
+    return (anchor_day, anchor_day + timedelta(days=30), "range", "inferred",
+            f"'{m.group().strip()}' read as the 30 days from {anchor_name} ({anchor_day})")
+
+
 # --- the table ----------------------------------------------------------------------------
 
 _WEEKDAY_PREFIX = r"(?:(?:" + "|".join(WEEKDAYS) + r"),\s+)?"
@@ -355,6 +363,8 @@ _RULES = [
     # First, so "days before the September 11 attacks" is not read as 11 September.
     (rf"(?:(?i:just|only|within)\s+)?(?:(?P<count>(?i:a|one|two|three|four|five|six|seven|ten)|\d+)\s+)?"
      rf"(?P<unit>(?i:days?|weeks?))\s+(?P<direction>after|before)\s+{_ANCHOR}", anchored),
+    # "Following the 9/11 attacks", "after the fall of Kabul": the month after it (after the counted rule).
+    (rf"(?P<direction>(?i:following|after))\s+{_ANCHOR}", after_anchor),
     (rf"\b(?:(?i:from|between)\s+)?{_MONTH}\s+{_DAY}{_DASH}(?:(?i:through)\s+)?"
      rf"{_MONTH.replace('?P<month>', '?P<month2>')}\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?(?!\d)",
      cross_month_range),
@@ -410,6 +420,7 @@ DATE_RULES: list[DateRule] = [DateRule(resolve, re.compile(pattern)) for pattern
 _MONTH_WORDS = frozenset(name.casefold() for name in [*MONTHS, *_MONTH_ABBREVIATIONS])
 _RULE_NEEDS: dict[str, frozenset[str]] = {
     "anchored": frozenset({"day", "days", "week", "weeks"}),
+    "after_anchor": frozenset({"following", "after"}),
     **{name: _MONTH_WORDS for name in ("cross_month_range", "day_range_with_year", "full_day", "day_first",
                                        "day_range", "day_no_year", "month_year", "since_month", "part_of_month",
                                        "month_only")},
@@ -461,7 +472,7 @@ def find_dates(sentence: str, published: date, *, published_until: date | None =
 # text is searched only around them (see _find_dates_on).
 _TRIGGER_WORDS = frozenset(name.casefold() for name in [*MONTHS, *_MONTH_ABBREVIATIONS, *WEEKDAYS]) | {
     "day", "days", "week", "weeks", "month", "months", "year", "years", "ago", "today", "yesterday",
-    "weekend", "recent", "spring", "summer", "autumn", "fall", "winter"}
+    "weekend", "recent", "spring", "summer", "autumn", "fall", "winter", "following", "after"}
 _TOKEN = re.compile(r"\d+|[A-Za-z]+")
 _LONG_TEXT = 5_000  # characters; no real sentence is this long
 _WINDOW = 400  # characters either side of a trigger word: far more than any date expression

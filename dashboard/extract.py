@@ -47,7 +47,8 @@ CATEGORY_RULES: list[tuple[str, str]] = [
     ("attack", r"\battack(?:s|ed)?\b|bomb|hostage|assassinat|suicide|intercepted|hijack|explosion|blasts?\b|"
                r"\b(?:drone |air ?)?strikes?\b|gunm[ae]n|ambush|rockets?\b|mortar|shelling|\bkill(?:ed|ing|s)\b"),
     ("military_exercise", r"exercise|drills?\b|war games|live-fire|manoeuvre|maneuver"),
-    ("legal_designation", r"terrorist organi[sz]ation|designat|\bbann?ed\b|sanction|list of terrorist|blacklist"),
+    ("legal_designation", r"terrorist organi[sz]ation|designat|\bbann?ed\b|sanction|list of terrorist|blacklist|"
+                          r"\blaws?\b|decree|penalty|outlaw"),
     ("territorial_control", r"takeover|took power|seized|captur|marched into|entered Kabul|fall of|fell\b|"
                             r"control (?:of|over)|controlled|overr[au]n|swept (?:to power|into|through)|"
                             r"took (?:over|control)|surrender"),
@@ -125,6 +126,10 @@ _MEDIA_DATE = re.compile(r"\s+(?:article|report|interview|editorial|op-ed|column
                          r"edition|issue)\b", re.IGNORECASE)
 _OTHER_HAPPENING = re.compile(r"\b(?:a|an|the)\s+(?:similar|previous|earlier|separate)\b|\banother\b",
                              re.IGNORECASE)
+# "X argued that the exercises were meant ...": what happened is told inside someone's words,
+# so the sentence alone is no ground for placing it in the article's country.
+_REPORTED = re.compile(r"\b(?:said|says|argued|argues|claimed|claims|believed?|believes|warned|insisted|noted|"
+                       r"wrote|told \w+)\s+that\b")
 _POSSESSIVE = re.compile(r"['’]s?\b")
 _PLACE_NOUN = re.compile(r"['’]s?\s+(?:\w+\s+)?(?:airport|streets?|outskirts|centre|center|suburbs?|neighbou?rhoods?|"
                          r"districts?|squares?|embassy|airfield|mosques?|hospitals?|gates?|prisons?)\b", re.IGNORECASE)
@@ -212,7 +217,8 @@ def extract_candidates(
                                       and place.place.country == dateline_place.place.country)):
                 place, place_note = dateline_place, f"place from the dateline '{dateline.place}'"
                 basis, location_note = "inferred", place_note
-            if place is None and main_country is not None and reading.category in _TELLING:
+            if (place is None and main_country is not None and reading.category in _TELLING
+                    and not _REPORTED.search(reading.text)):
                 place, place_note = main_country, "no place in the sentence: the country the article is most about"
                 basis, location_note = "inferred", place_note
             if place is not None and reading.category == "legal_designation" and place.place.kind == "country":

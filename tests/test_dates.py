@@ -34,6 +34,7 @@ EXAMPLES: dict[str, tuple[str, date, date, str, str]] = {
     "weekend": ("over the weekend", date(2021, 9, 4), date(2021, 9, 5), "range", "relative"),
     "next_period": ("next month", date(2021, 10, 1), date(2021, 10, 31), "month", "relative"),
     "yesterday": ("said yesterday", date(2021, 9, 6), date(2021, 9, 6), "day", "relative"),
+    "after_anchor": ("after the fall of Kabul", date(2021, 8, 15), date(2021, 9, 14), "range", "inferred"),
     "week": ("last week", date(2021, 8, 30), date(2021, 9, 5), "range", "inferred"),
     "month_relative": ("last month", date(2021, 8, 1), date(2021, 8, 31), "month", "relative"),
     "year_relative": ("this year", date(2021, 1, 1), date(2021, 12, 31), "year", "relative"),
@@ -88,3 +89,10 @@ def test_a_very_long_sentence_gives_the_dates_of_its_parts_at_their_offsets():
     assert found == expected
     assert len(found) == 5  # "in 2015 troops" and "7,000 troops" are measures, not dates
     assert all(sentence[start:end].strip() == text for text, start, end, _, _ in found)
+
+
+def test_after_a_known_event_without_a_count_is_the_month_after_it():
+    [mention] = find_dates("Following the 9/11 attacks, Putin backed the campaign.", PUBLISHED)
+    assert (mention.date_start, mention.date_end, mention.basis) == (date(2001, 9, 11), date(2001, 10, 11), "inferred")
+    [counted] = find_dates("Two days after the fall of Kabul, envoys met.", PUBLISHED)
+    assert counted.date_start == counted.date_end == date(2021, 8, 17)

@@ -438,3 +438,16 @@ def test_a_place_inside_another_date_of_the_sentence_places_nothing(gazetteer):
     text = "Days after the fall of Kabul, Gen. Ivanov, chief of staff from 2004 to 2007, praised the drills."
     places = {c.date.date_start.year: c.place.place.name for c in extract_candidates(text, PUBLISHED, gazetteer)}
     assert places.get(2004) != "Kabul"
+
+
+def test_a_law_or_decree_is_a_legal_designation():
+    assert guess_category("In July 2000 their leaders introduced the death penalty for growing drugs.") == "legal_designation"
+    assert guess_category("The government issued a decree banning music.") == "legal_designation"
+
+
+def test_reported_words_are_not_placed_in_the_articles_country(gazetteer):
+    text = ("Afghanistan is tense. Afghanistan borders Tajikistan.\n"
+            "Days after the fall of Kabul, a retired general argued that the exercises were meant as a warning.\n"
+            "Days after the fall of Kabul, the exercises ended.\n")
+    found = [c.sentence for c in extract_candidates(text, PUBLISHED, gazetteer)]
+    assert found == ["Days after the fall of Kabul, the exercises ended."]
