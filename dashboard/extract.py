@@ -55,7 +55,7 @@ CATEGORY_RULES: list[tuple[str, str]] = [
     ("armed_conflict", r"\bwar\b|fighting|clash|offensive|battle|airstrike|invasion|insurgen|rebels?\b"),
     ("military_aid", r"\barms\b|weapons|ammunition|military equipment|shipments?|supplie[ds]"),
     ("deployment", r"\bbase\b|troops|deploy|stationed|reinforc|withdraw|draw(?:s|ing)? down|contingent"),
-    ("humanitarian", r"refugee|evacuat|humanitarian|asylum|hunger|\baid\b"),
+    ("humanitarian", r"refugee|evacuat|humanitarian|asylum|hunger|\baid\b|\bfle(?:e|es|eing|d)\b|crossing the border"),
     ("economy", r"invest|trade|pipeline|\bgas\b|economic|mining|mineral|contracts"),
     ("diplomacy", r"talks|visit|delegation|conference|embassy|meeting|\bmet\b|\bmeets?\b|envoy|ambassador|"
                   r"phone call|summit|negotiat|diplomat|hosted|hosting"),

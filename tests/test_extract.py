@@ -451,3 +451,9 @@ def test_reported_words_are_not_placed_in_the_articles_country(gazetteer):
             "Days after the fall of Kabul, the exercises ended.\n")
     found = [c.sentence for c in extract_candidates(text, PUBLISHED, gazetteer)]
     assert found == ["Days after the fall of Kabul, the exercises ended."]
+
+
+def test_people_fleeing_across_a_border_is_humanitarian():
+    assert guess_category("Hundreds of Afghans are crossing the border to Tajikistan.") == "humanitarian"
+    assert guess_category("Thousands fled to Uzbekistan.") == "humanitarian"
+    assert guess_category("The fleet sailed.") == "other"

@@ -140,9 +140,9 @@ def test_events_match_needs_date_overlap_and_distance():
         **kabul["properties"], "uncertainty_km": 500.0}})
 
 
-# Floors set a little under the measured values (overall recall 81 %, precision 86 %; weakest
+# Floors set a little under the measured values (overall recall 82 %, precision 86 %; weakest
 # article: recall 75 %, precision 80 %), so a regression fails the test.
-RECALL_FLOOR, PRECISION_FLOOR = 0.79, 0.84
+RECALL_FLOOR, PRECISION_FLOOR = 0.80, 0.85
 ARTICLE_RECALL_FLOOR, ARTICLE_PRECISION_FLOOR = 0.73, 0.78
 UNSEEN_DIR = Path(__file__).resolve().parent / "fixtures" / "unseen_articles"
 # The unseen fixture (articles the rules were not written against): measured 85 % recall, 79 % precision.
