@@ -543,5 +543,8 @@ def _year_has_context(sentence: str, found: re.Match) -> bool:
     # sentence before it made one long sentence with many numbers quadratic.
     year = found.start("year")
     before = sentence[max(0, year - 40): year]
-    return bool(re.search(r"(?:\b(?:in|since|by|until|till|during|from|before|after|of|the|mid)[\s-]+)$", before,
-                          flags=re.IGNORECASE))
+    return bool(_YEAR_CONTEXT.search(before))
+
+
+_YEAR_CONTEXT = re.compile(r"(?:\b(?:in|since|by|until|till|during|from|before|after|of|the|mid)[\s-]+)$",
+                           re.IGNORECASE)
