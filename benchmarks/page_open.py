@@ -92,6 +92,8 @@ def time_filter_change(browser, url: str) -> float:
     page.goto(url)
     frame = page.frame_locator(MAP_FRAME)
     frame.locator("path.layer-base_201").first.wait_for(timeout=120_000)
+    # The page has settled: the table comes with the rerun after the first (app._first_browser_run).
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=120_000)
     time.sleep(1.0)
     started = time.perf_counter()
     page.get_by_text("Russia's 201st base sites", exact=True).click()
