@@ -505,3 +505,15 @@ def test_an_upload_packed_in_a_zip_or_gz_is_detected_and_imported(tmp_path, impo
         assert "event_type" in read_csv_header(packed, "upload")
         report = import_dataset(packed, name=name, imports_dir=imports_dir, source_label="upload")
         assert report.imported == 1 and report.format == "acled"
+
+
+def test_a_date_with_a_timezone_offset_beside_other_formats_is_read_as_its_local_day(tmp_path, imports_dir):
+    """Mixed formats send the column through the one-by-one fallback, which choked on a tz-aware value."""
+    source = write_csv(tmp_path / "acled_tz.csv", ACLED_COLUMNS, [
+        acled_row(event_id="AFG1", date="2021-08-03T10:00:00+05:00"),
+        acled_row(event_id="AFG2", date="04 August 2021"),
+        acled_row(event_id="AFG3", date="2021-08-05T23:30:00-03:00"),  # a second offset: one value at a time
+    ])
+    report = import_dataset(source, format="acled", name="acled_tz")
+    assert report.imported == 3 and not report.rejected
+    assert [row["date_start"] for row in stored(imports_dir, "acled_tz")] == ["2021-08-03", "2021-08-04", "2021-08-05"]

@@ -94,8 +94,6 @@ def _dates(texts: pd.Series, column: str, rows: np.ndarray, problems: _Problems)
         if not missing.any():
             break
         parsed = parsed.where(~missing, _to_datetime(texts.where(missing, ""), fmt))
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)
     parsed = parsed.dt.normalize()
     text = texts.to_numpy()
     problems.add(parsed.isna().to_numpy(), rows, column,
@@ -107,18 +105,21 @@ def _dates(texts: pd.Series, column: str, rows: np.ndarray, problems: _Problems)
 
 
 def _to_datetime(texts: pd.Series, fmt: str) -> pd.Series:
-    """pd.to_datetime with errors="coerce", also for the values it raises on anyway (year 0)."""
+    """pd.to_datetime with errors="coerce", also for the values it raises on anyway (year 0, mixed
+    offsets); a value with a UTC offset keeps its local day ("2021-08-03T23:00+05:00" is 3 August)."""
     try:
-        return pd.to_datetime(texts, format=fmt, errors="coerce")
+        parsed = pd.to_datetime(texts, format=fmt, errors="coerce")
     except (ValueError, OverflowError):
         return pd.Series([_one_datetime(text, fmt) for text in texts], index=texts.index, dtype="datetime64[ns]")
+    return parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
 
 
 def _one_datetime(text: str, fmt: str):
     try:
-        return pd.to_datetime(text, format=fmt)
+        value = pd.to_datetime(text, format=fmt)
     except (ValueError, OverflowError):
         return pd.NaT
+    return value.tz_localize(None) if value is not pd.NaT and value.tzinfo is not None else value
 
 
 def _start_after_end(start: pd.Series, end: pd.Series, rows: np.ndarray, problems: _Problems, column: str) -> None:
