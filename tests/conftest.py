@@ -135,3 +135,20 @@ def database_url(postgres_server, monkeypatch) -> str:
     url = postgres_server.new_database()
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", url)
     return url
+
+
+@pytest.fixture
+def imports_dir(tmp_path, monkeypatch) -> Path:
+    """An empty imports folder on one machine (no database URL from the environment)."""
+    folder = tmp_path / "imports"
+    monkeypatch.setenv("DASHBOARD_IMPORTS_DIR", str(folder))
+    monkeypatch.delenv("DASHBOARD_DATABASE_URL", raising=False)
+    return folder
+
+
+@pytest.fixture(params=["local", "postgis"])
+def backend(request, imports_dir) -> str:
+    """The store under test: GeoParquet + DuckDB on one machine, or PostGIS on a throwaway server."""
+    if request.param == "postgis":
+        request.getfixturevalue("database_url")
+    return request.param

@@ -28,22 +28,6 @@ UCDP_COLUMNS = ["id", "date_start", "date_end", "latitude", "longitude", "where_
                 "side_a", "side_b", "best", "source_article", "country", "type_of_violence"]
 
 
-@pytest.fixture
-def imports_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "imports"
-    monkeypatch.setenv("DASHBOARD_IMPORTS_DIR", str(folder))
-    monkeypatch.delenv("DASHBOARD_DATABASE_URL", raising=False)
-    return folder
-
-
-@pytest.fixture(params=["local", "postgis"])
-def backend(request, imports_dir) -> str:
-    """The join runs in DuckDB on one machine and in PostGIS for a team (a throwaway server)."""
-    if request.param == "postgis":
-        request.getfixturevalue("database_url")
-    return request.param
-
-
 def away(km: float, bearing: float = 90.0, origin=KABUL) -> tuple[float, float]:
     """The point ``km`` from ``origin`` along ``bearing`` (degrees), on the WGS84 ellipsoid."""
     lon, lat, _ = GEOD.fwd(origin[0], origin[1], bearing, km * 1000)

@@ -15,22 +15,6 @@ from dashboard.store import imported_datasets
 from test_imports import ACLED_COLUMNS, acled_row, write_csv
 
 
-@pytest.fixture
-def imports_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "imports"
-    monkeypatch.setenv("DASHBOARD_IMPORTS_DIR", str(folder))
-    monkeypatch.delenv("DASHBOARD_DATABASE_URL", raising=False)
-    return folder
-
-
-@pytest.fixture(params=["local", "postgis"])
-def backend(request, imports_dir) -> str:
-    """Each store test runs on one machine (GeoParquet + DuckDB) and on PostGIS (a throwaway server)."""
-    if request.param == "postgis":
-        request.getfixturevalue("database_url")
-    return request.param
-
-
 def _rows(count: int, bad_every: int = 0) -> list[list[str]]:
     rows = []
     for i in range(1, count + 1):
