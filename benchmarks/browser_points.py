@@ -17,11 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.local_servers import CHROMIUM, CHROMIUM_ARGS
 from benchmarks.synthetic import synthetic_events
 from dashboard.cli import Parser, counts_arg, parse
 from dashboard.mapping import build_map, standalone_html
 
-CHROMIUM = "/usr/bin/chromium"
 ZOOM_SETTLED = """() => new Promise(resolve => {
     const map = Object.values(window).find(v => v && v._container && v.setZoom);
     const started = performance.now();
@@ -42,8 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"{'points':>8} {'html MB':>8} {'drawn s':>8} {'zoom s':>7}")
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox",
-                                                                              "--disable-gpu"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for size in args.sizes:
             path = Path(folder) / f"points_{size}.html"
             path.write_text(standalone_html(build_map(synthetic_events(size), {}, [])), encoding="utf-8")

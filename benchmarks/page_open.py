@@ -12,22 +12,16 @@ Figures are printed, never asserted (the machine is shared; see the README).
 
 from __future__ import annotations
 
-import os
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+from benchmarks.local_servers import CHROMIUM, CHROMIUM_ARGS, start_streamlit
 from dashboard.cli import Parser, count_arg, parse
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 DRAWN = "path.event-marker, .country-badge, .marker-cluster"
 
@@ -46,31 +40,10 @@ st_folium(m, height=700, use_container_width=True, returned_objects=[])
 '''
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(script: Path) -> tuple[subprocess.Popen, str]:
     """`streamlit run script` on a free loopback port, with static serving; returns (process, url)."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.enableStaticServing", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ),
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError(f"{script} did not start within 60 s")
+    return start_streamlit(script, ROOT, ["--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false"],
+                           stdout=subprocess.DEVNULL)
 
 
 def time_page_open(browser, url: str) -> float:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,13 +11,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # `pytest` as well as `python -m pytest` finds the dashboard package
+from benchmarks.local_servers import CHROMIUM, CHROMIUM_ARGS, start_streamlit as _start_streamlit  # noqa: E402
+
 SHARED = ROOT.parent / "shared"
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")
@@ -33,12 +26,6 @@ def shared_dir() -> Path:
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_app(env_overrides: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
@@ -54,27 +41,7 @@ def start_streamlit(root: Path, extra_args: list[str] | None = None,
                     env_overrides: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     """`streamlit run dashboard/app.py` from ``root`` (so its .streamlit/config.toml applies), with only
     the flags a test needs (loopback, a free port, no browser, no file watcher) plus ``extra_args``."""
-    port = _free_port()
-    env = {**os.environ, **(env_overrides or {})}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(root / "dashboard" / "app.py"),
-         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.fileWatcherType", "none", *(extra_args or [])],
-        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{process.stdout.read().decode(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("streamlit did not become healthy within 60 s")
+    return _start_streamlit(root / "dashboard" / "app.py", root, extra_args, env_overrides)
 
 
 @pytest.fixture(scope="session")

@@ -13,10 +13,11 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
+
+from benchmarks.local_servers import free_port
 
 SERVER_USER = "postgres"
 
@@ -26,12 +27,6 @@ def _bin_dir() -> Path | None:
     return Path(found[-1]).parent if found else None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class PostgresServer:
     def __init__(self) -> None:
         self.bin = _bin_dir()
@@ -39,7 +34,7 @@ class PostgresServer:
             raise RuntimeError("PostgreSQL is not installed: run bash dashboard/setup.sh --tests")
         self.folder = Path(tempfile.mkdtemp(prefix="dashboard-pg-"))
         self.data = self.folder / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.as_root = os.geteuid() == 0
         self._names = itertools.count(1)
         if self.as_root:
