@@ -292,7 +292,7 @@ def main() -> None:
             import_colors[name] = import_color(index)
             groups.append(build_grid_group(layer, import_colors[name]) if layer.aggregated else
                           build_event_group(layer.rows, {}, name=name, color=import_colors[name],
-                                            selected=state.event))
+                                            selected=state.event, popups=False))  # a click opens the card
     listed = pd.concat([shown, *listed_rows(shown_imports)], ignore_index=True)  # events and imported rows
     # The selected event or row; an event outside the filters still opens (a corroboration link may lead there).
     selectable = (frame for frame in (listed, events) if state.event and (frame["id"] == state.event).any())

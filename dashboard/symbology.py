@@ -60,6 +60,21 @@ def category_color(category: str) -> str:
     return CATEGORY_COLORS.get(category, OTHER_COLOR)
 
 
+# An imported row drawn in a picture carries its dataset's colour in this column.
+IMPORT_COLOR_COLUMN = "_import_color"
+
+
+def marker_colors(events) -> list[str]:
+    """Each row's marker colour: its category's for the articles' events, its dataset's for imported rows.
+
+    The live map gives an imported layer its dataset's colour (``import_color``); the pictures
+    (main frame and overview inset) read it from ``IMPORT_COLOR_COLUMN``.
+    """
+    dataset = events[IMPORT_COLOR_COLUMN] if IMPORT_COLOR_COLUMN in events else [None] * len(events)
+    return [color if isinstance(color, str) else category_color(category)
+            for color, category in zip(dataset, events["category"])]
+
+
 def import_color(index: int) -> str:
     """The colour of the index-th imported dataset (colours repeat after the palette's length)."""
     return IMPORT_COLORS[index % len(IMPORT_COLORS)]

@@ -345,3 +345,31 @@ def test_pictures_draw_imported_rows_in_their_datasets_colour_with_a_legend_line
     assert notes and notes[0].startswith("Imported data: ged (2 rows drawn)")
     sources = cited_sources(both, articles)
     assert sources.numbers[1:] == [[], []] and len(sources.entries) == len(curated["sources"].iloc[0])
+
+
+def test_the_overview_inset_draws_imported_rows_outside_the_frame_in_their_datasets_colour(tmp_path, imports_dir):
+    from matplotlib.colors import to_hex
+
+    from dashboard.aggregate import imported_layer
+    from dashboard.data import load_curated_events
+    from dashboard.export import build_snapshot_figure, render_snapshot_svg
+    from dashboard.export.markers import IMPORT_COLOR_COLUMN
+    from dashboard.symbology import category_color
+
+    # Two rows in Moscow (outside the default frame) beside an article's event in Moscow.
+    store = imported(tmp_path, [row("m1", "2021-08-26", away(3, origin=MOSCOW)),
+                                row("m2", "2021-08-26", away(8, origin=MOSCOW))])
+    events, articles = load_curated_events()
+    view = ViewState(start=pd.Timestamp("2021-08-26").date(), end=pd.Timestamp("2021-08-26").date())
+    moscow = events[(events["place"] == "Moscow") & (events["location_precision"] != "country")].head(1)
+    assert len(moscow) == 1
+    layer = imported_layer(store, "ged", 2, view)
+    both = pd.concat([moscow, layer.rows.assign(**{IMPORT_COLOR_COLUMN: "#e6007e"})], ignore_index=True)
+    fig = build_snapshot_figure(both, articles, [], title="t")  # the default frame: the region of interest
+    inset = next(a for a in fig.axes if a.get_gid() == "snapshot-overview")
+    dots = next(c for c in inset.collections if c.get_gid() == "snapshot-overview-events")
+    category = to_hex(category_color(moscow["category"].iloc[0]))
+    assert sorted(to_hex(c) for c in dots.get_facecolors()) == sorted([category, "#e6007e", "#e6007e"])
+    svg = render_snapshot_svg(both, articles, [], title="t").decode()
+    group = svg[svg.index('id="snapshot-overview-events"'):]
+    assert group[:group.index("</g>\n   </g>")].count("fill: #e6007e") == 2  # the written file, not just the figure

@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 from dashboard.export.basemap import BORDER_GREY, LAND, SEA, _in_view, mercator_frame
 from dashboard.export.extent import BBox, _match_aspect
 from dashboard.layers import CONTEXT_DIR
-from dashboard.symbology import BADGE_COLOR, category_color, country_badge_groups, is_country_level
+from dashboard.symbology import BADGE_COLOR, country_badge_groups, is_country_level, marker_colors
 
 INSET_WIDTH = 0.3  # share of the map's width
 FRAME_COLOR = "#c0392b"
@@ -57,7 +57,7 @@ def draw_overview_inset(fig, ax, extent: BBox, outside: pd.DataFrame, out_x: np.
     inset.add_patch(Rectangle((extent[0], extent[1]), extent[2] - extent[0], extent[3] - extent[1], fill=False,
                               edgecolor=FRAME_COLOR, linewidth=1.4, zorder=5, gid="snapshot-overview-frame"))
     country = outside["location_precision"].map(is_country_level).to_numpy(bool)
-    colors = [BADGE_COLOR if flag else category_color(c) for flag, c in zip(country, outside["category"])]
+    colors = [BADGE_COLOR if flag else color for flag, color in zip(country, marker_colors(outside))]
     inset.scatter(out_x, out_y, s=14, c=colors, edgecolors="white", linewidths=0.5, zorder=6,
                   marker="o", gid="snapshot-overview-events")
     inset.set_xlim(view[0], view[2])

@@ -15,7 +15,9 @@ from matplotlib.patches import Circle
 
 from dashboard.export.extent import _TO_MERCATOR
 from dashboard.export.labels import MIN_FONT_PT, LabelLayer
-from dashboard.symbology import BADGE_COLOR, category_color, country_badge_groups, is_approximate, is_country_level, ring_km
+from dashboard.symbology import (  # noqa: F401 - IMPORT_COLOR_COLUMN re-exported
+    BADGE_COLOR, IMPORT_COLOR_COLUMN, country_badge_groups, is_approximate, is_country_level, marker_colors, ring_km,
+)
 
 
 def _ring_radii(events: pd.DataFrame) -> np.ndarray:
@@ -54,17 +56,6 @@ def _draw_badges(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, labels:
             x[row], y[row], f"{name} · {len(frame)}", fontsize=MIN_FONT_PT, fontweight="bold", color="white",
             ha="center", va="center", zorder=8.5, clip_on=True, parse_math=False, gid="snapshot-country-badge",
             bbox={"boxstyle": "round,pad=0.3", "facecolor": BADGE_COLOR, "edgecolor": "white", "linewidth": 1.2}))
-
-
-# An imported row drawn in a picture carries its dataset's colour in this column.
-IMPORT_COLOR_COLUMN = "_import_color"
-
-
-def marker_colors(events: pd.DataFrame) -> list[str]:
-    """Category colours for the articles' events, the dataset's colour for imported rows."""
-    dataset = events[IMPORT_COLOR_COLUMN] if IMPORT_COLOR_COLUMN in events else [None] * len(events)
-    return [color if isinstance(color, str) else category_color(category)
-            for color, category in zip(dataset, events["category"])]
 
 
 def _draw_events(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, detailed: bool,
