@@ -2,6 +2,7 @@
 
     python -m dashboard.ingest_eval                                     # the five seed articles
     python -m dashboard.ingest_eval --unseen tests/fixtures/unseen_articles  # articles the rules never saw
+    python -m dashboard.ingest_eval --misses                            # and list what the seeds miss
 
 Each seed article is run through the extractor with its publication date from
 seeds/articles.json (a month-precision date is treated as "some day in that month") and
@@ -16,6 +17,10 @@ precision = candidates matching at least one curated event / candidates
 tests/fixtures/unseen_articles/README.md) by the same rule: each expected event's dates,
 point and uncertainty_km stand in for a curated event's. Those articles were written by
 someone who had not read the extractor; they are measured, never tuned to.
+
+``--misses`` lists, per seed article, the curated events no candidate matches and the
+candidates that match no curated event (date, place, quote), to see what a rule should
+address. It is refused with ``--unseen``: that set is only ever read as numbers.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.cli import CliError, Parser, input_dir, input_file, run
+from dashboard.cli import CliError, Parser, input_dir, input_file, one_line, run
 from dashboard.events import ARTICLES_PATH, EVENTS_PATH, ROOT, EventValidationError, load_articles, read_events_file
 from dashboard.geo import GEOD
 from dashboard.ingest import IngestError, ingest_text
@@ -77,10 +82,31 @@ def score_article(candidates: list[dict], curated: list[dict], article: str) -> 
     return ArticleScore(article, len(curated), len(candidates), found, correct)
 
 
+@dataclass(frozen=True)
+class Misses:
+    """What one article's extraction got wrong: curated events not found, candidates matching none."""
+
+    article: str
+    missed: list[dict]
+    wrong: list[dict]
+
+
+def find_misses(candidates: list[dict], curated: list[dict], article: str) -> Misses:
+    return Misses(article, [e for e in curated if not any(events_match(c, e) for c in candidates)],
+                  [c for c in candidates if not any(events_match(c, e) for e in curated)])
+
+
 def evaluate(
     events_path: Path = EVENTS_PATH, articles_path: Path = ARTICLES_PATH, seeds_dir: Path = SEEDS_DIR
 ) -> list[ArticleScore]:
     """One score per seed article that has a text file in ``seeds_dir``."""
+    return [score for score, _misses in evaluate_with_misses(events_path, articles_path, seeds_dir)]
+
+
+def evaluate_with_misses(
+    events_path: Path = EVENTS_PATH, articles_path: Path = ARTICLES_PATH, seeds_dir: Path = SEEDS_DIR
+) -> list[tuple[ArticleScore, Misses]]:
+    """Each seed article's score and its misses."""
     articles = load_articles(articles_path)
     collection = read_events_file(events_path, article_ids=set(articles))
     scores = []
@@ -93,7 +119,8 @@ def evaluate(
                                  known_articles=articles)["features"]
         curated = [f for f in collection["features"]
                    if any(s.get("article") == article_id for s in f["properties"]["sources"])]
-        scores.append(score_article(candidates, curated, article_id))
+        scores.append((score_article(candidates, curated, article_id),
+                       find_misses(candidates, curated, article_id)))
     return scores
 
 
@@ -135,6 +162,25 @@ def format_table(scores: list[ArticleScore]) -> str:
     return "\n".join(lines)
 
 
+def _event_line(event: dict, article: str) -> str:
+    p = event["properties"]
+    dates = p["date_start"] if p["date_start"] == p["date_end"] else f"{p['date_start']}..{p['date_end']}"
+    quotes = [s["quote"] for s in p.get("sources") or [] if s.get("article") == article]
+    quote = one_line(quotes[0] if quotes else "", 160)
+    return f"  {dates} {p.get('place', '?')} (±{p.get('uncertainty_km')} km) [{p.get('category')}]: {quote}"
+
+
+def format_misses(misses: list[Misses]) -> str:
+    lines = []
+    for each in misses:
+        if not each.missed and not each.wrong:
+            continue
+        lines.append(f"{each.article}")
+        lines += [" missed:", *(_event_line(e, each.article) for e in each.missed)] if each.missed else []
+        lines += [" wrong:", *(_event_line(c, each.article) for c in each.wrong)] if each.wrong else []
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="python -m dashboard.ingest_eval", description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=input_file, default=EVENTS_PATH)
@@ -142,19 +188,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=input_dir, default=SEEDS_DIR, help="folder of the article texts")
     parser.add_argument("--unseen", type=input_dir, metavar="DIR",
                         help="score the articles of DIR against DIR/expected.json instead of the seeds")
+    parser.add_argument("--misses", action="store_true",
+                        help="also list the missed curated events and the wrong candidates of each seed article")
     return run("ingest_eval", lambda: _evaluate(parser.parse_args(argv)), known=(EventValidationError, IngestError))
 
 
 def _evaluate(args) -> int:
     if args.unseen is not None:
+        if args.misses:
+            raise CliError("--misses lists the seed articles only: the unseen articles are measured, never read")
         if not (args.unseen / "expected.json").is_file():
             raise CliError(f"{args.unseen / 'expected.json'}: cannot read: no such file")
         print(format_table(evaluate_unseen(args.unseen)))
         return 0
-    scores = evaluate(args.events, args.articles, args.seeds)
-    if not scores:
+    results = evaluate_with_misses(args.events, args.articles, args.seeds)
+    if not results:
         raise CliError(f"{args.seeds}: none of the article files named in {args.articles} is there; nothing to score")
-    print(format_table(scores))
+    print(format_table([score for score, _misses in results]))
+    if args.misses:
+        print(format_misses([misses for _score, misses in results]))
     return 0
 
 

@@ -175,3 +175,21 @@ def test_unseen_mode_of_the_command_line(tmp_path, capsys):
     assert printed[0].startswith("article") and printed[-1].startswith("overall") and len(printed) == 12
     assert eval_main(["--unseen", str(tmp_path)]) == 2
     assert "expected.json" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not EVENTS_PATH.exists(), reason="geodata/events.geojson (the curated events) does not exist yet")
+def test_misses_lists_what_the_seed_scores_count(capsys):
+    from dashboard.ingest_eval import evaluate_with_misses
+    from dashboard.ingest_eval import main as eval_main
+
+    results = evaluate_with_misses()
+    for score, misses in results:
+        assert len(misses.missed) == score.curated - score.curated_found
+        assert len(misses.wrong) == score.extracted - score.extracted_correct
+    assert eval_main(["--misses"]) == 0
+    printed = capsys.readouterr().out
+    missed = sum(len(m.missed) for _s, m in results)
+    wrong = sum(len(m.wrong) for _s, m in results)
+    assert printed.count("\n  ") == missed + wrong  # one indented line per missed event and wrong candidate
+    assert eval_main(["--misses", "--unseen", str(UNSEEN_DIR)]) == 2  # the unseen set is never listed
+    assert "never read" in capsys.readouterr().err
