@@ -49,6 +49,11 @@ ANCHORS: dict[str, tuple[date, str]] = {
     r"|the Taliban (?:entered|took|captured|seized|marched into) Kabul": (date(2021, 8, 15), "the fall of Kabul"),
     r"the (?:9/11|September 11(?:th)?) attacks": (date(2001, 9, 11), "the 9/11 attacks"),
     r"the (?:US|U\.S\.|American) withdrawal(?: from Afghanistan)?": (date(2021, 8, 30), "the US withdrawal"),
+    # Not "the US invasion of Iraq": an invasion named with another country is another event.
+    r"the (?:US|U\.S\.|American)(?:-led)? invasion(?: of Afghanistan|(?! of))": (
+        date(2001, 10, 7), "the US-led invasion of Afghanistan"),
+    r"the Soviet invasion(?: of Afghanistan|(?! of))": (date(1979, 12, 24), "the Soviet invasion of Afghanistan"),
+    r"the Soviet withdrawal(?: from Afghanistan|(?! from))": (date(1989, 2, 15), "the Soviet withdrawal"),
 }
 _ANCHOR = "(?P<anchor>" + "|".join(f"(?:{pattern})" for pattern in ANCHORS) + ")"
 _COUNT = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
@@ -202,6 +207,16 @@ def year_only(m: re.Match, published: date) -> Resolved | None:
         first, last, note = _part_of_year(m.groupdict().get("part"), year)
         return first, last, "range", "inferred", note
     return date(year, 1, 1), date(year, 12, 31), "year", "explicit", None
+
+def named_event_year(m: re.Match, published: date) -> Resolved | None:
+    """'the Zapad-2021 drills', 'the Interaction 2021 exercise': a named exercise or summit carries its
+    year in its name. Not after publication: a year ahead names a plan."""
+    year = int(m["year"])
+    if year > published.year:
+        return None
+    return (date(year, 1, 1), date(year, 12, 31), "year", "explicit",
+            f"the year in the name '{m.group().strip()}'")
+
 
 def years_ago(m: re.Match, published: date) -> Resolved | None:
     count = int(m["count"]) if m["count"].isdigit() else _COUNT.get(m["count"].casefold(), 0)
@@ -384,6 +399,10 @@ _RULES = [
      rf"|(?<=[Ff]rom )|(?<=[Bb]efore )|(?<=[Aa]fter )|(?<=[Oo]f )|(?<=[Tt]he )|(?<=[Ee]arly )|(?<=[Ll]ate )"
      rf"|(?<=[Mm]id-)|(?<=[Mm]id ))?{_YEAR}(?![\d,]*\d)(?!\s*(?:%|percent|km|kilomet|troops|soldiers|people))",
      year_only),
+    # After year_only, so "In 2021 drills were held" stays a plain year.
+    (rf"\b(?!(?:The|This|That|These|Those|Their|Its|His|Her|Our|Last|Next|Each|Every|Some|All)\b)"
+     rf"[A-Z][\w/]*[\s-]{_YEAR}(?=\s+(?:drills?|exercises?|war games|manoeuvres|maneuvers|games|summit|forum)\b)",
+     named_event_year),
     (r"(?P<count>\d+|[a-z]+)\s+years\s+ago", years_ago),
     (r"\b(?P<count>\d+|[Aa]|one|two|three|four|five|six|seven|ten)\s+(?P<unit>days?|weeks?|months?)\s+ago\b",
      days_ago),
@@ -424,7 +443,7 @@ _RULE_NEEDS: dict[str, frozenset[str]] = {
     **{name: _MONTH_WORDS for name in ("cross_month_range", "day_range_with_year", "full_day", "day_first",
                                        "day_range", "day_no_year", "month_year", "since_month", "part_of_month",
                                        "month_only")},
-    **{name: frozenset({"#"}) for name in ("year_range", "decade", "year_only")},
+    **{name: frozenset({"#"}) for name in ("year_range", "decade", "year_only", "named_event_year")},
     "years_ago": frozenset({"ago"}), "days_ago": frozenset({"ago"}),
     "weekday": frozenset(name.casefold() for name in WEEKDAYS),
     "yesterday": frozenset({"yesterday"}), "today": frozenset({"today"}), "weekend": frozenset({"weekend"}),

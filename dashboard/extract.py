@@ -135,6 +135,35 @@ _PLACE_NOUN = re.compile(r"['’]s?\s+(?:\w+\s+)?(?:airport|streets?|outskirts|c
                          r"districts?|squares?|embassy|airfield|mosques?|hospitals?|gates?|prisons?)\b", re.IGNORECASE)
 
 
+def _category_of(sentence: str, dates: list[DateMention], promised: list[tuple[int, int]] = ()) -> str:
+    """The category of what the sentence tells, read without its date expressions (in "a day
+    after the Taliban's takeover of Kabul, the envoy said ..." the takeover only says when) and
+    without what someone promised to do (see _promised_spans)."""
+    for start, end in sorted([(m.start, m.end) for m in dates] + list(promised), reverse=True):
+        sentence = sentence[:start] + " " * (end - start) + sentence[end:]
+    return guess_category(sentence)
+
+
+# "promised to crack down on ... attacks in X": what is promised, pledged, vowed or threatened
+# has not happened; its words give the sentence neither its category nor its place.
+_PROMISE = re.compile(r"\b(?:promised|promises|pledged|pledges|vowed|vows|threatened|threatens|offered|offers|"
+                      r"agreed|agrees|undertook)\s+(?:not\s+)?to\b")
+_CLAUSE_END = re.compile(r"[,;:()—–]|\s--\s")
+
+
+def _promised_spans(sentence: str) -> list[tuple[int, int]]:
+    """The words of each promise in the sentence, from "promised to" to the end of its clause."""
+    spans = []
+    for found in _PROMISE.finditer(sentence):
+        end = _CLAUSE_END.search(sentence, found.end())
+        spans.append((found.end(), end.start() if end else len(sentence)))
+    return spans
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
 def extract_candidates(
     text: str, published: date, gazetteer: Gazetteer, *, published_until: date | None = None,
     read: dict[str, bool] | None = None,
@@ -166,20 +195,25 @@ def extract_candidates(
     dateline_place = _dateline_place(dateline, gazetteer, prefer)
     readings = []
     previous_date: DateMention | None = None
+    any_place = False
     for number, sentence in enumerate(story_sentences(text, dateline)):
         words = text[sentence.start:sentence.end]
         places = gazetteer.find(words, prefer)
         prefer.update(m.place.name for m in places if not m.adjective)
         prefer.update(m.place.country for m in places if not m.adjective)
+        any_place = any_place or bool(places)
         dates = find_dates(words, published, published_until=published_until)
         if not dates and previous_date is not None:
             dates = _dates_after(words, previous_date)
         if dates:
             previous_date = dates[-1]
-        readings.append(_Reading(number, sentence.paragraph, words, dates, places, guess_category(words)))
+        promised = _promised_spans(words)
+        places = [m for m in places if not _inside(m.start, promised)]
+        readings.append(_Reading(number, sentence.paragraph, words, dates, places,
+                                 _category_of(words, dates, promised)))
     if read is not None:
         read["dates"] = any(reading.dates for reading in readings)
-        read["places"] = any(reading.places for reading in readings)
+        read["places"] = any_place
     first_paragraph = readings[0].paragraph if readings else -1
     # A wire report has its dateline for context; an analysis piece, the country it is about.
     main_country = _main_country(readings) if dateline is None else None

@@ -27,6 +27,7 @@ EXAMPLES: dict[str, tuple[str, date, date, str, str]] = {
     "month_only": ("in October the", date(2020, 10, 1), date(2020, 10, 31), "month", "relative"),
     "decade": ("in the late 1990s", date(1997, 1, 1), date(1999, 12, 31), "range", "inferred"),
     "year_only": ("in 2015 it", date(2015, 1, 1), date(2015, 12, 31), "year", "explicit"),
+    "named_event_year": ("the Peace Mission 2021 drills", date(2021, 1, 1), date(2021, 12, 31), "year", "explicit"),
     "years_ago": ("two years ago", date(2019, 1, 1), date(2019, 12, 31), "year", "relative"),
     "weekday": ("last Friday", date(2021, 9, 3), date(2021, 9, 3), "day", "relative"),
     "days_ago": ("three days ago", date(2021, 9, 4), date(2021, 9, 4), "day", "relative"),
@@ -96,3 +97,24 @@ def test_after_a_known_event_without_a_count_is_the_month_after_it():
     assert (mention.date_start, mention.date_end, mention.basis) == (date(2001, 9, 11), date(2001, 10, 11), "inferred")
     [counted] = find_dates("Two days after the fall of Kabul, envoys met.", PUBLISHED)
     assert counted.date_start == counted.date_end == date(2021, 8, 17)
+
+
+def test_a_named_exercise_gives_its_year_but_a_planned_one_does_not():
+    [mention] = find_dates("Troops from six countries took part in the Zapad-2021 exercises near Mulino.", PUBLISHED)
+    assert (mention.text, mention.date_start, mention.date_end) == ("Zapad-2021", date(2021, 1, 1), date(2021, 12, 31))
+    assert find_dates("They are preparing the Rubezh 2023 drills.", PUBLISHED) == []
+    assert find_dates("Their 2021 drills were cancelled.", PUBLISHED) == []  # a pronoun is no name
+
+
+@pytest.mark.parametrize(("sentence", "first"), [
+    ("In the years after the US invasion, opium production soared.", date(2001, 10, 7)),
+    ("Following the Soviet invasion of Afghanistan, millions fled to Pakistan.", date(1979, 12, 24)),
+    ("After the Soviet withdrawal, the government held on for three years.", date(1989, 2, 15)),
+])
+def test_invasions_and_withdrawals_are_known_anchors(sentence, first):
+    [mention] = find_dates(sentence, PUBLISHED)
+    assert (mention.date_start, mention.basis) == (first, "inferred")
+
+
+def test_an_invasion_of_another_country_is_no_anchor():
+    assert find_dates("After the US invasion of Iraq, the alliance split.", PUBLISHED) == []

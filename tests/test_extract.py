@@ -457,3 +457,18 @@ def test_people_fleeing_across_a_border_is_humanitarian():
     assert guess_category("Hundreds of Afghans are crossing the border to Tajikistan.") == "humanitarian"
     assert guess_category("Thousands fled to Uzbekistan.") == "humanitarian"
     assert guess_category("The fleet sailed.") == "other"
+
+
+def test_the_words_of_a_date_do_not_say_what_happened(gazetteer):
+    # "the fall of Kabul" dates the statement; the sentence tells of a statement, placed at the speaker's seat.
+    text = "Two days after the fall of Kabul, the Kremlin said it was watching events closely."
+    [said] = extract_candidates(text, PUBLISHED, gazetteer)
+    assert (said.category, said.place.place.name, said.date.date_start) == ("statement", "Moscow", date(2021, 8, 17))
+
+
+def test_what_was_promised_gives_neither_category_nor_place(gazetteer):
+    # The visit happened in Tehran; the attacks and Herat are only in what the envoys promised.
+    text = ("Taliban envoys arrived in Tehran for talks.\n\n"
+            "On Aug. 3, 2021, the visiting envoys pledged to stop attacks on traders in Herat and to reopen roads.\n")
+    [visit] = [c for c in extract_candidates(text, PUBLISHED, gazetteer) if c.date.date_start == date(2021, 8, 3)]
+    assert (visit.category, visit.place.place.name) == ("diplomacy", "Tehran")
