@@ -44,7 +44,7 @@ class Candidate:
 
 # First matching rule wins, so the more telling words come first.
 CATEGORY_RULES: list[tuple[str, str]] = [
-    ("attack", r"\battack(?:s|ed)?\b|bomb|hostage|assassinat|suicide|intercepted|hijack|explosion|blasts?\b|"
+    ("attack", r"\battack(?:s|ed)?\b|bomb(?!ers?\b)|hostage|assassinat|suicide|intercepted|hijack|explosion|blasts?\b|"
                r"\b(?:drone |air ?)?strikes?\b|gunm[ae]n|ambush|rockets?\b|mortar|shelling|\bkill(?:ed|ing|s)\b"),
     ("military_exercise", r"exercise|drills?\b|war games|live-fire|manoeuvre|maneuver"),
     ("legal_designation", r"terrorist organi[sz]ation|designat|\bbann?ed\b|sanction|list of terrorist|blacklist|"
@@ -281,10 +281,10 @@ def extract_candidates(
         if _OTHER_HAPPENING.search(reading.text):
             continue  # "a week after a similar bombing in Kunduz": the place is another happening's
         if earlier is not None:
-            mention = _carried(earlier.dates[-1], "date carried over from earlier in the paragraph")
+            mention = _carried(_sentence_date(earlier), "date carried over from earlier in the paragraph")
         elif (previous is not None and previous.dates and previous.category == reading.category
               and previous.paragraph == reading.paragraph - 1):
-            mention = _carried(previous.dates[-1], "date of the sentence before, about the same happening")
+            mention = _carried(_sentence_date(previous), "date of the sentence before, about the same happening")
         elif present is not None and _in_present_tense(reading.text):
             mention = present
         elif dateline is not None and reading.paragraph == first_paragraph and published_until in (None, published):
@@ -388,6 +388,18 @@ def _earlier_in_paragraph(reading: _Reading, readings: list[_Reading], has) -> _
         if has(other):
             return other
     return None
+
+
+_OPENING = re.compile(r"^\W*$")
+
+
+def _sentence_date(reading: _Reading) -> DateMention:
+    """The date a sentence gives the next ones: one that opens it ("Days after the fall of Kabul,
+    Gen. X, chief of staff from 2004 to 2007, argued ...") frames all of it; else its last date."""
+    first = reading.dates[0]
+    if _OPENING.match(reading.text[:first.start]):
+        return first
+    return reading.dates[-1]
 
 
 def _carried(mention: DateMention, why: str) -> DateMention:

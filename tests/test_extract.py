@@ -472,3 +472,18 @@ def test_what_was_promised_gives_neither_category_nor_place(gazetteer):
             "On Aug. 3, 2021, the visiting envoys pledged to stop attacks on traders in Herat and to reopen roads.\n")
     [visit] = [c for c in extract_candidates(text, PUBLISHED, gazetteer) if c.date.date_start == date(2021, 8, 3)]
     assert (visit.category, visit.place.place.name) == ("diplomacy", "Tehran")
+
+
+def test_bombers_are_aircraft_not_an_attack():
+    assert guess_category("Strategic bombers took part in the exercises near Termez.") == "military_exercise"
+    assert guess_category("Suicide bombers struck a mosque.") == "attack"
+    assert guess_category("A car bomb went off.") == "attack"
+
+
+def test_a_date_that_opens_a_sentence_is_the_one_the_next_sentence_takes(gazetteer):
+    # The tenure inside the aside (2010 to 2014) dates nothing that follows.
+    text = ("Days after the fall of Kabul, Gen. Petrov, commander from 2010 to 2014, praised the drills at Kharb-Maidon."
+            "\n\nThe drills near Termez involved tanks.\n")
+    [termez] = [c for c in extract_candidates(text, PUBLISHED, gazetteer) if c.place.place.name == "Termez"]
+    assert (termez.date.date_start, termez.date.date_end) == (date(2021, 8, 16), date(2021, 8, 22))
+    assert "the sentence before" in termez.date.note
