@@ -15,11 +15,13 @@ import pandas as pd
 from dashboard.elements import LiteralMacroElement
 from dashboard.formatting import escape
 from dashboard.layers import LAYERS
+from dashboard.zone_bands import ZoneBand, bands_geojson, leaflet_style, zone_bands
 from dashboard.symbology import (
     BADGE_COLOR,
     CATEGORY_COLORS,
     CLUSTER_COLOR,
     CLUSTER_FILL,
+    ZONE_BAND_COLOR,
     category_color,
     country_badge_groups,
     is_approximate,
@@ -91,6 +93,14 @@ def _swatch_dot(color: str, hollow: bool = False) -> str:
             f'border:2px solid {color};margin-right:5px;vertical-align:-1px"></span>')
 
 
+def _zone_swatch(band: ZoneBand) -> str:
+    style = leaflet_style(band)
+    r, g, b = (int(ZONE_BAND_COLOR[i:i + 2], 16) for i in (1, 3, 5))
+    return (f'<span style="display:inline-block;width:14px;height:8px;background:rgba({r},{g},{b},{style["fillOpacity"]});'
+            f'border:1px {"dashed" if style["dashArray"] else "solid"} {ZONE_BAND_COLOR};margin-right:4px;'
+            'vertical-align:0"></span>')
+
+
 def legend_rows(events: pd.DataFrame, layer_ids, import_colors: dict[str, str]) -> list[str]:
     """Legend entries (HTML) for exactly what is drawn: categories present, symbols used, layers on, imports."""
     country = events["location_precision"].map(is_country_level).astype(bool) if len(events) else pd.Series(dtype=bool)
@@ -116,6 +126,7 @@ def legend_rows(events: pd.DataFrame, layer_ids, import_colors: dict[str, str]) 
     if country.any():
         rows.append(f'<span style="display:inline-block;background:{BADGE_COLOR};color:#fff;border-radius:8px;'
                     'padding:0 5px;margin-right:4px;font-size:9px">Russia · 9</span>placed only by country')
+    rows += [_zone_swatch(band) + escape(band.legend_label) for band in zone_bands(points)]
     shown_layers = [LAYERS[layer_id] for layer_id in LAYERS if layer_id in set(layer_ids)]
     if shown_layers:
         rows.append("<b>Layers</b>")
@@ -225,10 +236,36 @@ class _OutOfView(LiteralMacroElement):
         self.points = points
 
 
+class _ZoneBands(LiteralMacroElement):
+    """The border zones of the events shown, as tinted bands in their own pane beneath layers and markers
+    (never clickable: a click on the map still reaches the marker or does nothing)."""
+
+    _template = folium.elements.Template(
+        """{% macro script(this, kwargs) %}
+        (function (map, group, data) {
+            var pane = map.getPane('zone-bands') || map.createPane('zone-bands');
+            pane.style.zIndex = 390;  // under the overlay pane (400): layers and markers stay on top
+            pane.style.pointerEvents = 'none';
+            L.geoJSON(data, {pane: 'zone-bands', interactive: false, style: function (f) { return f.properties.style; }})
+                .addTo(group);
+        })({{ this._parent._parent.get_name() }}, {{ this._parent.get_name() }}, {{ this.data_json }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, bands: list[ZoneBand]):
+        super().__init__()
+        self._name = "ZoneBands"
+        self.data_json = bands_geojson(bands)  # geometry, zone ids and styles only
+
+
 def build_overlays(events: pd.DataFrame, layer_ids, import_colors: dict[str, str] | None = None) -> folium.FeatureGroup:
-    """The legend and the out-of-view notice for the events drawn, as one feature group."""
+    """The legend, the out-of-view notice and the border zones of the events drawn, as one feature group."""
     group = folium.FeatureGroup(name="Map notes", control=False)
     events = events[[c for c in OVERLAY_COLUMNS if c in events.columns]]  # pandas is faster on few columns
+    country = events["location_precision"].map(is_country_level).astype(bool) if len(events) else None
+    bands = zone_bands(events[~country] if country is not None else events)
+    if bands:
+        _ZoneBands(bands).add_to(group)
     _Legend(legend_rows(events, layer_ids, import_colors or {})).add_to(group)
     _OutOfView(out_of_view_points(events)).add_to(group)
     return group

@@ -83,7 +83,7 @@ def _display_json(name: str, tolerance: float) -> str:
 
 
 class _StaticGeoJson(LiteralMacroElement):
-    """A basemap GeoJSON with one style and its names as tooltips.
+    """A basemap GeoJSON with one style and its names as tooltips, in its own pane under everything else.
 
     Its JSON is made once per process; folium's GeoJson would serialize it again and compile
     its tooltip templates on every rerun (about 40 ms each for countries and rivers).
@@ -91,7 +91,12 @@ class _StaticGeoJson(LiteralMacroElement):
 
     _template = folium.elements.Template(
         """{% macro script(this, kwargs) %}
+        if (!{{ this._parent.get_name() }}.getPane('basemap')) {
+            // Above web tiles (200), beneath the layers and markers (400) and the border zones (390).
+            {{ this._parent.get_name() }}.createPane('basemap').style.zIndex = 250;
+        }
         L.geoJSON({{ this.data_json }}, {
+            pane: 'basemap',
             style: function () { return {{ this.style|tojson }}; },
             onEachFeature: function (feature, layer) {
                 if (feature.properties && feature.properties.name) layer.bindTooltip(feature.properties.name, {sticky: true});

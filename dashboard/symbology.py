@@ -37,6 +37,17 @@ CLUSTER_FILL = "#ffffff"  # cluster bubbles: white with a dark-magenta ring and 
 CLUSTER_COLOR = "#4a0a3f"
 MIN_PALETTE_DISTANCE = 15.0
 
+# Border zones (placement rule 2): the band an event placed "near the border" stands for, as a light
+# tint under everything else; its marker stays hollow at the border's midpoint (dashboard/zone_bands.py).
+# A zone on one side is a filled tint; "either side" (both countries) is fainter with a dashed edge, so
+# where it overlaps a one-sided band the two still read apart.
+ZONE_BAND_COLOR = "#b8860b"
+
+
+def zone_band_style(either_side: bool) -> tuple[float, bool]:
+    """(fill opacity, dashed outline) of a border-zone band."""
+    return (0.08, True) if either_side else (0.16, False)
+
 # Places given only as a country are drawn as one badge per country ("Russia · 9"),
 # never as a point with a ring the size of the country.
 COUNTRY_LEVEL = "country"

@@ -41,10 +41,12 @@ from dashboard.export.furniture import (
 )
 from dashboard.export.inset import draw_overview_inset, outside_note
 from dashboard.export.labels import MIN_FONT_PT, LabelLayer, place_labels
-from dashboard.export.markers import _draw_events, _ring_radii, badge_positions
+from dashboard.export.markers import _draw_events, _ring_radii, badge_positions, country_level_mask
 from dashboard.export.sources import attributions, cited_sources, imported_credits
+from dashboard.export.zone_bands import draw_zone_bands
 from dashboard.layers import LAYERS
 from dashboard.mapping import MAX_DETAILED_EVENTS
+from dashboard.zone_bands import zone_bands
 
 # name -> (width px, height px, dpi). The dpi sets how big text and markers come out.
 SIZE_PRESETS: dict[str, tuple[int, int, int]] = {
@@ -120,6 +122,9 @@ def build_snapshot_figure(
 
     labels = LabelLayer()
     _draw_basemap(ax, extent, tolerance, labels)
+    # The zones of the events placed "near the border", beneath the layers (their markers sit at its midpoint).
+    bands = zone_bands(events[~country_level_mask(events)])
+    draw_zone_bands(ax, bands)
     for layer_id in layer_ids:
         _draw_layer(ax, layer_id, extent, tolerance, labels)
     draw_grids(ax, grids)
@@ -147,7 +152,7 @@ def build_snapshot_figure(
     place_labels(ax, labels, canvas.get_renderer())
     _draw_header(fig, title, events, layer_ids, rings_omitted=not detailed,
                  labels_omitted=label_sources and not numbered, outside_count=len(outside))
-    legend = _draw_legend(fig, events, layer_ids)
+    legend = _draw_legend(fig, events, layer_ids, bands)
     _draw_source_list(fig, legend, sources.entries, numbered=numbered)
     margin = [imported_credits(events)] if imported_credits(events) else []  # the datasets drawn, first
     margin += [outside_note(outside)] if len(outside) else []

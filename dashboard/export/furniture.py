@@ -25,6 +25,7 @@ from dashboard.events import CATEGORIES
 from dashboard.export.extent import _TO_LONLAT, BBox
 from dashboard.export.labels import MIN_FONT_PT
 from dashboard.export.markers import IMPORT_COLOR_COLUMN
+from dashboard.export.zone_bands import zone_legend_handles
 from dashboard.formatting import format_event_date
 from dashboard.layers import LAYERS
 from dashboard.symbology import BADGE_COLOR, category_color, is_approximate, is_country_level, ring_km
@@ -113,8 +114,9 @@ def imported_colors(events: pd.DataFrame) -> dict[str, str]:
     return dict(zip(names[mask], events.loc[mask, IMPORT_COLOR_COLUMN]))
 
 
-def _draw_legend(fig: Figure, events: pd.DataFrame, layer_ids: list[str]):
-    """What is drawn, as on the live map: categories of the points, the symbols used, the toggled layers."""
+def _draw_legend(fig: Figure, events: pd.DataFrame, layer_ids: list[str], zone_bands=()):
+    """What is drawn, as on the live map: categories of the points, the symbols used, the border zones
+    of the events, the toggled layers."""
     country = events["location_precision"].map(is_country_level).to_numpy(bool) if len(events) else np.zeros(0, bool)
     points = events[~country] if len(events) else events
     imported = imported_mask(points)
@@ -135,6 +137,7 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, layer_ids: list[str]):
     if country.any():
         handles.append(Line2D([], [], marker="s", linestyle="", markersize=8, color=BADGE_COLOR,
                               label="badge: events placed only by country"))
+    handles += zone_legend_handles(list(zone_bands))
     handler_map = {Circle: HandlerPatch(patch_func=_ring_handle)}
     if "review_status" in events and (events["review_status"] == "unreviewed").any():
         unreviewed = Circle((0, 0), 1, facecolor="white", edgecolor="#555555", linewidth=1.5,
