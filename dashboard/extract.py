@@ -280,6 +280,8 @@ def extract_candidates(
         previous = readings[reading.number - 1] if reading.number else None
         if _OTHER_HAPPENING.search(reading.text):
             continue  # "a week after a similar bombing in Kunduz": the place is another happening's
+        if _SPECULATES.search(reading.text):
+            continue  # "it could be well placed to ...": a possibility, not a happening
         if earlier is not None:
             mention = _carried(_sentence_date(earlier), "date carried over from earlier in the paragraph")
         elif (previous is not None and previous.dates and previous.category == reading.category
@@ -343,6 +345,9 @@ _PRESENT = re.compile(r"\b(?:is|are|has|have|remains?|continues?|says|now|curren
 def _in_present_tense(sentence: str) -> bool:
     """'The area is held by the NRF', 'Moscow has ... ': about the present, not history."""
     return bool(_PRESENT.search(sentence))
+
+
+_SPECULATES = re.compile(r"\b(?:could|might|may)\b")
 
 
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
@@ -429,7 +434,11 @@ _LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)$")
 def _listed_with(place: PlaceMatch, reading: _Reading) -> list[PlaceMatch]:
     """``place`` and the places listed with it ("took Kunduz, Sar-e Pul and Taloqan"): one
     happening at each. Only towns, sites and provinces, in a sentence that tells what happened."""
-    if reading.category not in _TELLING or place.place.location_precision in _COARSE or place.seat:
+    if reading.category not in _TELLING or place.seat:
+        return [place]
+    if place.place.kind == "country":
+        return _targets_listed_with(place, reading)
+    if place.place.location_precision in _COARSE:
         return [place]
     named = [m for m in reading.places if not m.adjective and m.place.location_precision not in _COARSE]
     if place not in named:
@@ -450,10 +459,36 @@ def _listed_with(place: PlaceMatch, reading: _Reading) -> list[PlaceMatch]:
     return [place] + [m for m in listed if m is not place and m.place.name != place.place.name]
 
 
+_VIOLENCE = frozenset({"attack", "armed_conflict"})
+_TARGET = re.compile(r"\b(?:against|in|on|into|across|inside|throughout)\s+(?:the\s+)?$")
+
+
+def _targets_listed_with(place: PlaceMatch, reading: _Reading) -> list[PlaceMatch]:
+    """'attacks against Uzbekistan, Tajikistan and Kyrgyzstan': an attack or fighting in each
+    country of a list after "against", "in", "on" ... ("Russia and China condemned the attack"
+    lists who, not where)."""
+    if reading.category not in _VIOLENCE:
+        return [place]
+    countries = [m for m in _named(reading) if m.place.kind == "country"]
+    if place not in countries:
+        return [place]
+    index = countries.index(place)
+    low = high = index
+    while low > 0 and _LIST_SEPARATOR.fullmatch(reading.text[countries[low - 1].end:countries[low].start]):
+        low -= 1
+    while high + 1 < len(countries) and _LIST_SEPARATOR.fullmatch(
+            reading.text[countries[high].end:countries[high + 1].start]):
+        high += 1
+    if low == high or not _TARGET.search(reading.text[max(0, countries[low].start - 30):countries[low].start]):
+        return [place]
+    return [place] + [m for m in countries[low:high + 1] if m.place.name != place.place.name]
+
+
 _COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
            "eight": 8, "nine": 9, "ten": 10}
 _AFTER_PREVIOUS = re.compile(
     r"\b(?:(?P<next>the (?:next|following) day)|(?P<before>the (?:previous day|day before))|(?P<same>the same day)"
+    r"|(?P<soon>(?:shortly|soon) (?:thereafter|afterwards?|after that))"
     r"|(?P<count>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?P<unit>day|week|month)s? "
     r"(?P<direction>later|earlier))\b",
     re.IGNORECASE,
@@ -461,11 +496,16 @@ _AFTER_PREVIOUS = re.compile(
 
 
 def _dates_after(sentence: str, previous: DateMention) -> list[DateMention]:
-    """'the next day', 'two days later', 'a month later': counted from the previous date in the text."""
+    """'the next day', 'two days later', 'a month later', 'shortly thereafter': counted from the previous
+    date in the text."""
     found = _AFTER_PREVIOUS.search(sentence)
     if not found:
         return []
     start, end = previous.date_start, previous.date_end
+    if found["soon"]:  # "shortly thereafter": the earlier happening's span and the month after it
+        return [DateMention(found.group(), found.start(), found.end(), start, end + timedelta(days=30), "range",
+                            "inferred", f"'{found.group()}' read as the span of the date before it in the text "
+                                        f"('{previous.text}') and the 30 days after")]
     # "The same day" after "in the early 2000s" names no day: count days and weeks only from a
     # date known to the week, months only from one known to the month.
     unit = "day" if found["next"] or found["before"] or found["same"] else found["unit"].casefold()

@@ -487,3 +487,27 @@ def test_a_date_that_opens_a_sentence_is_the_one_the_next_sentence_takes(gazette
     [termez] = [c for c in extract_candidates(text, PUBLISHED, gazetteer) if c.place.place.name == "Termez"]
     assert (termez.date.date_start, termez.date.date_end) == (date(2021, 8, 16), date(2021, 8, 22))
     assert "the sentence before" in termez.date.note
+
+
+def test_an_attack_on_a_list_of_countries_is_one_in_each(gazetteer):
+    text = "Between 2010 and 2012 the group carried out attacks against Turkmenistan, Iran and Pakistan."
+    assert sorted(c.place.place.name for c in extract_candidates(text, PUBLISHED, gazetteer)) == [
+        "Iran", "Pakistan", "Turkmenistan"]
+    # Who condemned an attack is not where it happened.
+    text = "In 2012 Iran and Pakistan condemned the attacks."
+    assert len(extract_candidates(text, PUBLISHED, gazetteer)) == 1
+
+
+def test_an_undated_possibility_takes_no_date_from_its_neighbours(gazetteer):
+    text = ("Kazakh troops held drills near Almaty on Aug. 3, 2021. The drills could also be repeated near Shymkent. "
+            "The drills near Taraz ended with a parade.\n")
+    places = [c.place.place.name for c in extract_candidates(text, PUBLISHED, gazetteer)]
+    assert "Shymkent" not in places and "Taraz" in places
+
+
+def test_shortly_thereafter_follows_the_date_before(gazetteer):
+    text = "Taliban fighters captured Kunduz on Aug. 8, 2021.\n\nShortly thereafter, they seized Taloqan.\n"
+    found = {c.place.place.name: c.date for c in extract_candidates(text, PUBLISHED, gazetteer)}
+    taloqan = found["Taloqan"]
+    assert (taloqan.date_start, taloqan.date_end, taloqan.basis) == (date(2021, 8, 8), date(2021, 9, 7), "inferred")
+    assert "Shortly thereafter" in taloqan.note and "Aug. 8, 2021" in taloqan.note
