@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Callable
 
 from dashboard.article_text import Dateline, find_dateline, split_sentences, story_sentences
 from dashboard.dates import DateMention, find_dates
 from dashboard.gazetteer import REGION_OF_INTEREST, Gazetteer, PlaceMatch
 from dashboard.placement import Placement, place_text
 
-__all__ = ["Candidate", "DateMention", "candidate_feature", "extract_candidates", "find_dates", "guess_actors",
-           "guess_category", "make_title", "split_sentences"]
+__all__ = ["CARRIED_DATE_RULES", "PLACE_RULES", "Candidate", "DateMention", "Document", "Placing", "Reading",
+           "candidate_feature", "extract_candidates", "find_dates", "guess_actors", "guess_category", "make_title",
+           "place_of", "read_document", "split_sentences"]
 
 
 
@@ -107,7 +109,7 @@ def guess_actors(sentence: str) -> list[str]:
 
 
 @dataclass
-class _Reading:
+class Reading:
     """What one sentence says: its dates, places and category (the extractor's working notes)."""
 
     number: int  # position among the story's sentences
@@ -172,21 +174,53 @@ def extract_candidates(
 
     The story: captions, credits, bylines, newsletter lines and the headline are skipped; the
     dateline is cut off the first sentence, and its day anchors relative dates.
-    Dated sentences give one candidate per distinct date, at a place of the date's own clause,
-    else of the sentence; when that is missing or only a country: the place of a neighbouring
-    sentence about the same happening (same telling category, next paragraph at most), whose
-    quote joins; else a place earlier in the paragraph; else the dateline's (first paragraph);
-    else, in an article without a dateline, the country it is most about. Adjectives and
-    possessives ("Afghan officials", "Russia's view") are actors, not places.
-    Undated sentences that tell what happened and name a place take the date of earlier in
-    the paragraph or of the sentence before about the same happening; the present tense of an
-    article known only to its month takes that month; the undated lede of a datelined report
-    takes the report's day. Plans (dates after publication) are dropped; candidates about one
+    Dated sentences give one candidate per distinct date, placed by the rules of PLACE_RULES
+    (the date's own clause; a neighbouring sentence about the same happening; earlier in the
+    paragraph; the dateline; the country the article is most about; a designation at the
+    capital). Undated sentences that tell what happened and name a place take a date by the
+    first rule of CARRIED_DATE_RULES that gives one (earlier in the paragraph; the sentence
+    before about the same happening; the month of a present-tense article; the lede of a
+    datelined report). Plans (dates after publication) are dropped; candidates about one
     happening are merged (dashboard docs: README "Add an article").
     ``published_until`` is the last possible publication day when only the month is known.
     ``read``, when given, is filled with whether the story has any date ("dates") and any known
     place ("places"), so that a caller can say why nothing was found without reading it again.
     """
+    document = read_document(text, published, gazetteer, published_until=published_until)
+    if read is not None:
+        read["dates"] = any(reading.dates for reading in document.readings)
+        read["places"] = document.any_place
+    candidates = [c for reading in document.readings for c in _dated_candidates(document, reading)]
+    # After every dated sentence: a sentence whose place a dated one took is told already.
+    candidates += [c for reading in document.readings for c in _undated_candidates(document, reading)]
+    return _merge_same_happening(candidates)
+
+
+# --- the document -------------------------------------------------------------------------
+
+
+@dataclass
+class Document:
+    """What the extractor knows of the whole article while it reads one sentence."""
+
+    readings: list[Reading]
+    gazetteer: Gazetteer
+    published: date  # the dateline's day when it gives one
+    published_until: date | None
+    dateline: Dateline | None
+    dateline_place: PlaceMatch | None
+    main_country: PlaceMatch | None  # only in an article without a dateline
+    any_place: bool  # any known place in the story, also where no rule may use it
+    used_as_place: set[int] = field(default_factory=set)  # sentences whose place a dated sentence took
+
+    @property
+    def first_paragraph(self) -> int:
+        return self.readings[0].paragraph if self.readings else -1
+
+
+def read_document(text: str, published: date, gazetteer: Gazetteer, *,
+                  published_until: date | None = None) -> Document:
+    """Every story sentence's dates, places and category, and the article's dateline and main country."""
     dateline = find_dateline(text)
     report_day = _dateline_day(dateline, published, published_until)
     if report_day is not None:  # "DUSHANBE, Oct 23 (Reuters)": relative dates count from the report's day
@@ -209,103 +243,201 @@ def extract_candidates(
             previous_date = dates[-1]
         promised = _promised_spans(words)
         places = [m for m in places if not _inside(m.start, promised)]
-        readings.append(_Reading(number, sentence.paragraph, words, dates, places,
-                                 _category_of(words, dates, promised)))
-    if read is not None:
-        read["dates"] = any(reading.dates for reading in readings)
-        read["places"] = any_place
-    first_paragraph = readings[0].paragraph if readings else -1
+        readings.append(Reading(number, sentence.paragraph, words, dates, places,
+                                _category_of(words, dates, promised)))
     # A wire report has its dateline for context; an analysis piece, the country it is about.
     main_country = _main_country(readings) if dateline is None else None
-    candidates: list[Candidate] = []
-    used_as_place: set[int] = set()
-    for reading in readings:
-        seen = set()
-        for mention in reading.dates:
-            key = (mention.date_start, mention.date_end)
-            if key in seen or (len(reading.dates) > 1 and _MEDIA_DATE.match(reading.text, mention.end)):
-                continue  # "an August 27 article described ...": when it was written, not what happened
-            seen.add(key)
-            # A place inside the date's own words ("a day after the fall of Kabul") is not where this happened.
-            places = _in_clause_of(mention, reading)
-            place, basis, location_note = _unpack(place_text(reading.text, gazetteer, on=mention.date_start,
-                                                             near=mention.start, matches=places))
-            place_note, more = None, ()
-            neighbour = _neighbour_with_place(reading, readings, place)
-            if neighbour is not None:
-                better = place_text(neighbour.text, gazetteer, on=mention.date_start, matches=neighbour.places)
-                if better is not None:
-                    # The neighbour becomes one of the event's quotes, so its place is still in the text.
-                    (place, basis, location_note), more = _unpack(better), (neighbour.text,)
-                    place_note = "place from a neighbouring sentence about the same happening"
-                    used_as_place.add(neighbour.number)
-            if place is None and reading.category in _TELLING:
-                earlier = _earlier_in_paragraph(reading, readings, lambda r: any(not m.adjective for m in r.places))
-                if earlier is not None:
-                    place = _unpack(place_text(earlier.text, gazetteer, on=mention.date_start,
-                                               matches=_named(earlier)))[0]
-                    place_note = "place carried over from earlier in the paragraph"
-                    basis, location_note = "inferred", place_note
-            if dateline_place is not None and reading.paragraph == first_paragraph and (
-                    place is None or (place.place.location_precision in _COARSE
-                                      and place.place.country == dateline_place.place.country)):
-                place, place_note = dateline_place, f"place from the dateline '{dateline.place}'"
-                basis, location_note = "inferred", place_note
-            if (place is None and main_country is not None and reading.category in _TELLING
-                    and not _REPORTED.search(reading.text)):
-                place, place_note = main_country, "no place in the sentence: the country the article is most about"
-                basis, location_note = "inferred", place_note
-            if place is not None and reading.category == "legal_designation" and place.place.kind == "country":
-                # "Russia designated the Taliban": a law or ban is an act of the government, in its capital.
-                capital = gazetteer.capital_of(place.place.country)
-                if capital is not None:
-                    place = replace(place, place=capital)
-                    basis = "inferred"
-                    location_note = (f"a designation, ban or sanction by {place.place.country} is an act of its "
-                                     f"government: placed at its capital, {capital.name}")
-            if place is None or mention.date_start > (published_until or published):
-                continue  # no place, or a plan ("will hold talks next month"): not something that happened
-            for each in _listed_with(place, reading):
-                candidates.append(Candidate(reading.text, mention, each, reading.category,
-                                            guess_actors(" ".join([reading.text, *more])), more, place_note,
-                                            basis, location_note))
-    present = _publication_month(published, published_until)
-    for reading in readings:
-        if reading.dates or reading.number in used_as_place or reading.category not in _TELLING:
-            continue
-        place, basis, location_note = _unpack(place_text(reading.text, gazetteer, matches=_named(reading)))
-        if place is None:
-            continue
-        earlier = _earlier_in_paragraph(reading, readings, lambda r: r.dates)
-        previous = readings[reading.number - 1] if reading.number else None
-        if _OTHER_HAPPENING.search(reading.text):
-            continue  # "a week after a similar bombing in Kunduz": the place is another happening's
-        if _SPECULATES.search(reading.text):
-            continue  # "it could be well placed to ...": a possibility, not a happening
-        if earlier is not None:
-            mention = _carried(_sentence_date(earlier), "date carried over from earlier in the paragraph")
-        elif (previous is not None and previous.dates and previous.category == reading.category
-              and previous.paragraph == reading.paragraph - 1):
-            mention = _carried(_sentence_date(previous), "date of the sentence before, about the same happening")
-        elif present is not None and _in_present_tense(reading.text):
-            mention = present
-        elif dateline is not None and reading.paragraph == first_paragraph and published_until in (None, published):
-            mention = _lede_date(dateline, published)
-        else:
-            continue
-        candidates.append(Candidate(reading.text, mention, place, reading.category, guess_actors(reading.text),
-                                    location_basis=basis, location_note=location_note))
-    return _merge_same_happening(candidates)
+    return Document(readings, gazetteer, published, published_until, dateline, dateline_place, main_country,
+                    any_place)
 
 
-def _unpack(placement: Placement | None) -> tuple[PlaceMatch | None, str, str | None]:
-    """(place, location_basis, location_note) of a placement, or (None, "explicit", None)."""
-    if placement is None:
-        return None, "explicit", None
-    return placement.match, placement.basis, placement.note
+# --- dated sentences: where? ---------------------------------------------------------------
 
 
-def _main_country(readings: list[_Reading]) -> PlaceMatch | None:
+@dataclass(frozen=True)
+class Placing:
+    """Where a dated sentence's happening is, how the text supports it, and which quotes say so."""
+
+    place: PlaceMatch
+    basis: str  # location_basis (dashboard/placement.py)
+    location_note: str | None = None
+    place_note: str | None = None  # where the place came from when the sentence lacks it
+    more_quotes: tuple[str, ...] = ()
+
+
+def _placing(placement: Placement | None, **extra) -> Placing | None:
+    return placement and Placing(placement.match, placement.basis, placement.note, **extra)
+
+
+def _inferred(place: PlaceMatch, note: str) -> Placing:
+    return Placing(place, "inferred", note, note)
+
+
+# A place rule sees the placing so far (None: no place yet) and returns a better one, or None
+# to keep it; every rule of the table is tried, in order.
+PlaceRule = Callable[[Document, Reading, DateMention, "Placing | None"], "Placing | None"]
+
+
+def place_in_date_clause(document: Document, reading: Reading, mention: DateMention,
+                         placing: Placing | None) -> Placing | None:
+    """A place of the date's own clause, else of the sentence (dashboard/placement.py's rules)."""
+    return _placing(place_text(reading.text, document.gazetteer, on=mention.date_start, near=mention.start,
+                               matches=_in_clause_of(mention, reading)))
+
+
+def place_of_neighbour(document: Document, reading: Reading, mention: DateMention,
+                       placing: Placing | None) -> Placing | None:
+    """No place or only a country: the finer place of the next or previous undated sentence about
+    the same happening, which becomes one of the event's quotes (so its place is still in the text)."""
+    neighbour = _neighbour_with_place(reading, document.readings, placing and placing.place)
+    if neighbour is None:
+        return None
+    better = place_text(neighbour.text, document.gazetteer, on=mention.date_start, matches=neighbour.places)
+    if better is None:
+        return None
+    document.used_as_place.add(neighbour.number)
+    return _placing(better, place_note="place from a neighbouring sentence about the same happening",
+                    more_quotes=(neighbour.text,))
+
+
+def place_earlier_in_paragraph(document: Document, reading: Reading, mention: DateMention,
+                               placing: Placing | None) -> Placing | None:
+    """No place: the place of the closest earlier sentence of the paragraph that names one."""
+    if placing is not None or reading.category not in _TELLING:
+        return None
+    earlier = _earlier_in_paragraph(reading, document.readings, lambda r: any(not m.adjective for m in r.places))
+    if earlier is None:
+        return None
+    found = place_text(earlier.text, document.gazetteer, on=mention.date_start, matches=_named(earlier))
+    return found and _inferred(found.match, "place carried over from earlier in the paragraph")
+
+
+def place_of_dateline(document: Document, reading: Reading, mention: DateMention,
+                      placing: Placing | None) -> Placing | None:
+    """In the first paragraph, no place or only the dateline's country: the dateline's place."""
+    dateline_place = document.dateline_place
+    if dateline_place is None or reading.paragraph != document.first_paragraph:
+        return None
+    if placing is not None and not (placing.place.place.location_precision in _COARSE
+                                    and placing.place.place.country == dateline_place.place.country):
+        return None
+    return _inferred(dateline_place, f"place from the dateline '{document.dateline.place}'")
+
+
+def place_in_main_country(document: Document, reading: Reading, mention: DateMention,
+                          placing: Placing | None) -> Placing | None:
+    """No place, in an article without a dateline: the country the article is most about, unless
+    what happened is told inside someone's words ("X argued that the exercises ...")."""
+    if (placing is not None or document.main_country is None or reading.category not in _TELLING
+            or _REPORTED.search(reading.text)):
+        return None
+    return _inferred(document.main_country, "no place in the sentence: the country the article is most about")
+
+
+def designation_at_capital(document: Document, reading: Reading, mention: DateMention,
+                           placing: Placing | None) -> Placing | None:
+    """'Russia designated the Taliban': a law or ban is an act of the government, in its capital."""
+    if placing is None or reading.category != "legal_designation" or placing.place.place.kind != "country":
+        return None
+    capital = document.gazetteer.capital_of(placing.place.place.country)
+    if capital is None:
+        return None
+    note = (f"a designation, ban or sanction by {placing.place.place.country} is an act of its government: "
+            f"placed at its capital, {capital.name}")
+    return replace(placing, place=replace(placing.place, place=capital), basis="inferred", location_note=note)
+
+
+PLACE_RULES: list[PlaceRule] = [place_in_date_clause, place_of_neighbour, place_earlier_in_paragraph,
+                                place_of_dateline, place_in_main_country, designation_at_capital]
+
+
+def place_of(document: Document, reading: Reading, mention: DateMention) -> Placing | None:
+    """The place of the happening that ``mention`` dates, by every rule of PLACE_RULES in turn."""
+    placing = None
+    for rule in PLACE_RULES:
+        placing = rule(document, reading, mention, placing) or placing
+    return placing
+
+
+def _dated_candidates(document: Document, reading: Reading) -> list[Candidate]:
+    """One candidate per distinct date of the sentence (and per place listed with its place)."""
+    candidates = []
+    seen = set()
+    for mention in reading.dates:
+        key = (mention.date_start, mention.date_end)
+        if key in seen or (len(reading.dates) > 1 and _MEDIA_DATE.match(reading.text, mention.end)):
+            continue  # "an August 27 article described ...": when it was written, not what happened
+        seen.add(key)
+        placing = place_of(document, reading, mention)
+        if placing is None or mention.date_start > (document.published_until or document.published):
+            continue  # no place, or a plan ("will hold talks next month"): not something that happened
+        actors = guess_actors(" ".join([reading.text, *placing.more_quotes]))
+        for each in _listed_with(placing.place, reading):
+            candidates.append(Candidate(reading.text, mention, each, reading.category, actors, placing.more_quotes,
+                                        placing.place_note, placing.basis, placing.location_note))
+    return candidates
+
+
+# --- undated sentences: when? --------------------------------------------------------------
+
+# A carried-date rule gives an undated sentence a date from its context, or None; the first that gives one wins.
+CarriedDateRule = Callable[[Document, Reading], "DateMention | None"]
+
+
+def date_earlier_in_paragraph(document: Document, reading: Reading) -> DateMention | None:
+    """The date of the closest earlier dated sentence of the paragraph."""
+    earlier = _earlier_in_paragraph(reading, document.readings, lambda r: r.dates)
+    return earlier and _carried(_sentence_date(earlier), "date carried over from earlier in the paragraph")
+
+
+def date_of_sentence_before(document: Document, reading: Reading) -> DateMention | None:
+    """The date of the sentence just before, about the same happening (its telling category), in
+    the paragraph before: wire stories give each sentence its own paragraph."""
+    if reading.number == 0:
+        return None
+    previous = document.readings[reading.number - 1]
+    if not previous.dates or previous.category != reading.category or previous.paragraph != reading.paragraph - 1:
+        return None
+    return _carried(_sentence_date(previous), "date of the sentence before, about the same happening")
+
+
+def date_of_present_tense(document: Document, reading: Reading) -> DateMention | None:
+    """A present-tense sentence of an article known only to its month: that month (see _publication_month)."""
+    present = _publication_month(document.published, document.published_until)
+    return present if present is not None and _in_present_tense(reading.text) else None
+
+
+def date_of_datelined_lede(document: Document, reading: Reading) -> DateMention | None:
+    """The undated lede of a report with a dateline and a known day: that day or the day before."""
+    if (document.dateline is None or reading.paragraph != document.first_paragraph
+            or document.published_until not in (None, document.published)):
+        return None
+    return _lede_date(document.dateline, document.published)
+
+
+CARRIED_DATE_RULES: list[CarriedDateRule] = [date_earlier_in_paragraph, date_of_sentence_before,
+                                             date_of_present_tense, date_of_datelined_lede]
+
+
+def _undated_candidates(document: Document, reading: Reading) -> list[Candidate]:
+    """An undated sentence that tells what happened and names a place, dated from its context."""
+    if reading.dates or reading.number in document.used_as_place or reading.category not in _TELLING:
+        return []
+    if _OTHER_HAPPENING.search(reading.text):
+        return []  # "a week after a similar bombing in Kunduz": the place is another happening's
+    if _SPECULATES.search(reading.text):
+        return []  # "it could be well placed to ...": a possibility, not a happening
+    placing = _placing(place_text(reading.text, document.gazetteer, matches=_named(reading)))
+    if placing is None:
+        return []
+    mention = next((m for m in (rule(document, reading) for rule in CARRIED_DATE_RULES) if m is not None), None)
+    if mention is None:
+        return []
+    return [Candidate(reading.text, mention, placing.place, reading.category, guess_actors(reading.text),
+                      location_basis=placing.basis, location_note=placing.location_note)]
+
+
+def _main_country(readings: list[Reading]) -> PlaceMatch | None:
     """The country of the region of interest the article names most often (names and adjectives)."""
     counts: dict[str, int] = {}
     first: dict[str, PlaceMatch] = {}
@@ -354,7 +486,7 @@ _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 _CLAUSE_BREAK = re.compile(r"[,;:()—–]|\s--\s|\b(?:which|who|when|while|whereas)\b")
 
 
-def _in_clause_of(mention: DateMention, reading: _Reading) -> list[PlaceMatch]:
+def _in_clause_of(mention: DateMention, reading: Reading) -> list[PlaceMatch]:
     """The named places of the date's own clause ("Kandahar is the birthplace of the movement, which
     ruled Afghanistan from 1996 to 2001": Afghanistan), or of the sentence when that clause names none.
     A place inside the date's own words ("a day after the fall of Kabul") is never one."""
@@ -371,7 +503,7 @@ def _in_clause_of(mention: DateMention, reading: _Reading) -> list[PlaceMatch]:
     return [m for m in named if start <= m.start and m.end <= end] or named
 
 
-def _named(reading: _Reading) -> list[PlaceMatch]:
+def _named(reading: Reading) -> list[PlaceMatch]:
     """The places a sentence names as places: an adjective ("Afghan officials said") or a country's
     possessive ("Russia's view", "Pakistan's Express Tribune") tells who, not where."""
     return [m for m in reading.places if not m.adjective and not _speaks_for_a_government(m, reading.text)]
@@ -385,7 +517,7 @@ def _speaks_for_a_government(match: PlaceMatch, text: str) -> bool:
     return bool(_POSSESSIVE.match(text, match.end)) and not _PLACE_NOUN.match(text, match.end)
 
 
-def _earlier_in_paragraph(reading: _Reading, readings: list[_Reading], has) -> _Reading | None:
+def _earlier_in_paragraph(reading: Reading, readings: list[Reading], has) -> Reading | None:
     """The closest earlier sentence of the same paragraph for which ``has`` is true."""
     for other in reversed(readings[:reading.number]):
         if other.paragraph != reading.paragraph:
@@ -398,7 +530,7 @@ def _earlier_in_paragraph(reading: _Reading, readings: list[_Reading], has) -> _
 _OPENING = re.compile(r"^\W*$")
 
 
-def _sentence_date(reading: _Reading) -> DateMention:
+def _sentence_date(reading: Reading) -> DateMention:
     """The date a sentence gives the next ones: one that opens it ("Days after the fall of Kabul,
     Gen. X, chief of staff from 2004 to 2007, argued ...") frames all of it; else its last date."""
     first = reading.dates[0]
@@ -419,19 +551,13 @@ def _publication_mention(published: date, published_until: date | None) -> DateM
                        "date" + ("" if last == published else f" ({published.isoformat()} to {last.isoformat()})"))
 
 
-_PRESENT = re.compile(r"\b(?:is|are|has|have|remains?|continues?|says|now|currently|still)\b")
-
-
-def _in_present_tense(sentence: str) -> bool:
-    """'The area is held by the NRF', 'Moscow has ... ': about the present, not history."""
-    return bool(_PRESENT.search(sentence))
 
 
 _DESCRIBES = re.compile(r"\b(?:of|from|north|south|east|west)\s+(?:the\s+)?$", re.IGNORECASE)
 _LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)$")
 
 
-def _listed_with(place: PlaceMatch, reading: _Reading) -> list[PlaceMatch]:
+def _listed_with(place: PlaceMatch, reading: Reading) -> list[PlaceMatch]:
     """``place`` and the places listed with it ("took Kunduz, Sar-e Pul and Taloqan"): one
     happening at each. Only towns, sites and provinces, in a sentence that tells what happened."""
     if reading.category not in _TELLING or place.seat:
@@ -463,7 +589,7 @@ _VIOLENCE = frozenset({"attack", "armed_conflict"})
 _TARGET = re.compile(r"\b(?:against|in|on|into|across|inside|throughout)\s+(?:the\s+)?$")
 
 
-def _targets_listed_with(place: PlaceMatch, reading: _Reading) -> list[PlaceMatch]:
+def _targets_listed_with(place: PlaceMatch, reading: Reading) -> list[PlaceMatch]:
     """'attacks against Uzbekistan, Tajikistan and Kyrgyzstan': an attack or fighting in each
     country of a list after "against", "in", "on" ... ("Russia and China condemned the attack"
     lists who, not where)."""
@@ -549,7 +675,7 @@ def _dateline_place(dateline: Dateline | None, gazetteer: Gazetteer, prefer: set
     return gazetteer.best(matches)
 
 
-def _neighbour_with_place(reading: _Reading, readings: list[_Reading], place: PlaceMatch | None) -> _Reading | None:
+def _neighbour_with_place(reading: Reading, readings: list[Reading], place: PlaceMatch | None) -> Reading | None:
     """The next or previous sentence about the same happening that names a finer place without a date.
 
     Same happening: the same telling category, in the same paragraph or the next one (wire
