@@ -361,6 +361,8 @@ def place_of(document: Document, reading: Reading, mention: DateMention) -> Plac
 
 def _dated_candidates(document: Document, reading: Reading) -> list[Candidate]:
     """One candidate per distinct date of the sentence (and per place listed with its place)."""
+    if _COUNTERFACTUAL.match(reading.text):
+        return []  # "This would have been unthinkable a decade ago": a comparison, not a happening
     candidates = []
     seen = set()
     for mention in reading.dates:
@@ -479,6 +481,10 @@ def _in_present_tense(sentence: str) -> bool:
     return bool(_PRESENT.search(sentence))
 
 
+# A sentence whose subject is "this", "that", "it" or "such ..." and whose verb is a modal perfect
+# ("would have been", "could not have happened") comments on what came before.
+_COUNTERFACTUAL = re.compile(r"\W*(?:This|That|It|Such\b[^,.]{0,40}?)\s+(?:would|could|might)(?:\s+not|n['’]t)?\s+"
+                             r"have\b")
 _SPECULATES = re.compile(r"\b(?:could|might|may)\b")
 
 

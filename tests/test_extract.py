@@ -511,3 +511,10 @@ def test_shortly_thereafter_follows_the_date_before(gazetteer):
     taloqan = found["Taloqan"]
     assert (taloqan.date_start, taloqan.date_end, taloqan.basis) == (date(2021, 8, 8), date(2021, 9, 7), "inferred")
     assert "Shortly thereafter" in taloqan.note and "Aug. 8, 2021" in taloqan.note
+
+
+def test_a_counterfactual_comment_is_no_happening(gazetteer):
+    text = ("Such talks in Tehran would have been unthinkable in 2010, when Iran armed the Northern Alliance.\n\n"
+            "Iran hosted talks in Tehran in 2010.\n")
+    assert [c.sentence for c in extract_candidates(text, PUBLISHED, gazetteer)] == [
+        "Iran hosted talks in Tehran in 2010."]
