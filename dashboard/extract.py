@@ -1,26 +1,29 @@
 """Turning article text into candidate events: sentences that name a date and a known place.
 
-Dates come from ``dashboard.dates`` (a table of small named resolvers), places from
-``dashboard.gazetteer``.
+The article is read as a document first (``dashboard.document``: dates from ``dashboard.dates``,
+places from ``dashboard.gazetteer``, categories from ``dashboard.categories``); then two tables of
+small named rules decide where each dated sentence's happening is (PLACE_RULES) and when each
+undated one's was (CARRIED_DATE_RULES).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Callable
 
-from dashboard.article_text import Dateline, find_dateline, split_sentences, story_sentences
+from dashboard.article_text import Dateline, split_sentences
+from dashboard.categories import TELLING, guess_actors, guess_category
 from dashboard.dates import DateMention, find_dates
-from dashboard.gazetteer import REGION_OF_INTEREST, Gazetteer, PlaceMatch
+from dashboard.document import Document, Reading, read_document
+from dashboard.gazetteer import PlaceMatch
 from dashboard.placement import Placement, place_text
 
 __all__ = ["CARRIED_DATE_RULES", "PLACE_RULES", "Candidate", "DateMention", "Document", "Placing", "Reading",
            "candidate_feature", "extract_candidates", "find_dates", "guess_actors", "guess_category", "make_title",
            "place_of", "read_document", "split_sentences"]
-
 
 
 @dataclass(frozen=True)
@@ -42,87 +45,9 @@ class Candidate:
         return [self.sentence, *self.more_quotes]
 
 
-# --- categories and actors ----------------------------------------------------------------
-
-# First matching rule wins, so the more telling words come first.
-CATEGORY_RULES: list[tuple[str, str]] = [
-    ("attack", r"\battack(?:s|ed)?\b|bomb(?!ers?\b)|hostage|assassinat|suicide|intercepted|hijack|explosion|blasts?\b|"
-               r"\b(?:drone |air ?)?strikes?\b|gunm[ae]n|ambush|rockets?\b|mortar|shelling|\bkill(?:ed|ing|s)\b"),
-    ("military_exercise", r"exercise|drills?\b|war games|live-fire|manoeuvre|maneuver"),
-    ("legal_designation", r"terrorist organi[sz]ation|designat|\bbann?ed\b|sanction|list of terrorist|blacklist|"
-                          r"\blaws?\b|decree|penalty|outlaw"),
-    ("territorial_control", r"takeover|took power|seized|captur|marched into|entered Kabul|fall of|fell\b|"
-                            r"control (?:of|over)|controlled|overr[au]n|swept (?:to power|into|through)|"
-                            r"took (?:over|control)|surrender"),
-    ("armed_conflict", r"\bwar\b|fighting|clash|offensive|battle|airstrike|invasion|insurgen|rebels?\b"),
-    ("military_aid", r"\barms\b|weapons|ammunition|military equipment|shipments?|supplie[ds]"),
-    ("deployment", r"\bbase\b|troops|deploy|stationed|reinforc|withdraw|draw(?:s|ing)? down|contingent"),
-    ("humanitarian", r"refugee|evacuat|humanitarian|asylum|hunger|\baid\b|\bfle(?:e|es|eing|d)\b|crossing the border"),
-    ("economy", r"invest|trade|pipeline|\bgas\b|economic|mining|mineral|contracts"),
-    ("diplomacy", r"talks|visit|delegation|conference|embassy|meeting|\bmet\b|\bmeets?\b|envoy|ambassador|"
-                  r"phone call|summit|negotiat|diplomat|hosted|hosting"),
-    ("political", r"government|election|recogni[sz]|inauguration|leadership|president|prime minister"),
-    ("statement", r"\bsaid\b|\btold\b|declared|warned|claimed|statement|interview|praised|described|urged|"
-                  r"called|announced|denied|stressed|argued"),
-]
-
-ACTORS: dict[str, str] = {
-    "Taliban": r"Taliban",
-    "Russia": r"Russia|Moscow|Kremlin|Putin|Lavrov|Kabulov|Zhirnov|Peskov|Shoigu",
-    "United States": r"United States|\bU\.?S\.?\b|Washington|American|Biden|Pentagon",
-    "Tajikistan": r"Tajikistan|Tajik\b|Dushanbe|Rahmon",
-    "Uzbekistan": r"Uzbekistan|Uzbek\b|Tashkent|Mirziyoyev",
-    "Kyrgyzstan": r"Kyrgyzstan|Kyrgyz\b|Bishkek",
-    "Turkmenistan": r"Turkmenistan|Turkmen\b|Ashgabat",
-    "CSTO": r"CSTO|Collective Security Treaty",
-    "NRF": r"\bNRF\b|National Resistance Front|resistance (?:forces|fighters|leader)|Massoud",
-    "China": r"China|Chinese|Beijing",
-    "Pakistan": r"Pakistan|Islamabad|Imran Khan",
-    "Iran": r"\bIran|Tehran|Raisi",
-    "India": r"\bIndia\b|New Delhi",
-    "Afghan government": r"Afghan government|Ghani|Karzai|Afghan military",
-    "ISIS-K": r"ISIS|Daesh|Islamic State",
-    "al-Qaeda": r"al-Qaeda|Al Qaeda|Al-Qaeda",
-    "Northern Alliance": r"Northern Alliance",
-}
-
-
-# Matched against the lower-cased sentence: the same as re.IGNORECASE, about three times faster
-# (a megabyte-long "sentence" is scanned by every rule).
-_CATEGORY_PATTERNS = [(category, re.compile(pattern.lower())) for category, pattern in CATEGORY_RULES]
-_ACTOR_PATTERNS = [(actor, re.compile(pattern)) for actor, pattern in ACTORS.items()]
-
-
-def guess_category(sentence: str) -> str:
-    lowered = sentence.lower()
-    for category, pattern in _CATEGORY_PATTERNS:
-        if pattern.search(lowered):
-            return category
-    return "other"
-
-
-def guess_actors(sentence: str) -> list[str]:
-    return [actor for actor, pattern in _ACTOR_PATTERNS if pattern.search(sentence)]
-
-
 # --- candidates ---------------------------------------------------------------------------
 
 
-@dataclass
-class Reading:
-    """What one sentence says: its dates, places and category (the extractor's working notes)."""
-
-    number: int  # position among the story's sentences
-    paragraph: int
-    text: str
-    dates: list[DateMention]
-    places: list[PlaceMatch]
-    category: str
-
-
-# Categories that say what happened; "statement" and "other" sentences are tied to no happening.
-_TELLING = frozenset({"attack", "military_exercise", "legal_designation", "territorial_control", "armed_conflict",
-                      "military_aid", "deployment", "humanitarian", "economy", "diplomacy", "political"})
 _COARSE = ("country", "region")
 _MEDIA_DATE = re.compile(r"\s+(?:article|report|interview|editorial|op-ed|column|tweet|post|broadcast|"
                          r"edition|issue)\b", re.IGNORECASE)
@@ -135,35 +60,6 @@ _REPORTED = re.compile(r"\b(?:said|says|argued|argues|claimed|claims|believed?|b
 _POSSESSIVE = re.compile(r"['’]s?\b")
 _PLACE_NOUN = re.compile(r"['’]s?\s+(?:\w+\s+)?(?:airport|streets?|outskirts|centre|center|suburbs?|neighbou?rhoods?|"
                          r"districts?|squares?|embassy|airfield|mosques?|hospitals?|gates?|prisons?)\b", re.IGNORECASE)
-
-
-def _category_of(sentence: str, dates: list[DateMention], promised: list[tuple[int, int]] = ()) -> str:
-    """The category of what the sentence tells, read without its date expressions (in "a day
-    after the Taliban's takeover of Kabul, the envoy said ..." the takeover only says when) and
-    without what someone promised to do (see _promised_spans)."""
-    for start, end in sorted([(m.start, m.end) for m in dates] + list(promised), reverse=True):
-        sentence = sentence[:start] + " " * (end - start) + sentence[end:]
-    return guess_category(sentence)
-
-
-# "promised to crack down on ... attacks in X": what is promised, pledged, vowed or threatened
-# has not happened; its words give the sentence neither its category nor its place.
-_PROMISE = re.compile(r"\b(?:promised|promises|pledged|pledges|vowed|vows|threatened|threatens|offered|offers|"
-                      r"agreed|agrees|undertook)\s+(?:not\s+)?to\b")
-_CLAUSE_END = re.compile(r"[,;:()—–]|\s--\s")
-
-
-def _promised_spans(sentence: str) -> list[tuple[int, int]]:
-    """The words of each promise in the sentence, from "promised to" to the end of its clause."""
-    spans = []
-    for found in _PROMISE.finditer(sentence):
-        end = _CLAUSE_END.search(sentence, found.end())
-        spans.append((found.end(), end.start() if end else len(sentence)))
-    return spans
-
-
-def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= offset < end for start, end in spans)
 
 
 def extract_candidates(
@@ -194,61 +90,6 @@ def extract_candidates(
     # After every dated sentence: a sentence whose place a dated one took is told already.
     candidates += [c for reading in document.readings for c in _undated_candidates(document, reading)]
     return _merge_same_happening(candidates)
-
-
-# --- the document -------------------------------------------------------------------------
-
-
-@dataclass
-class Document:
-    """What the extractor knows of the whole article while it reads one sentence."""
-
-    readings: list[Reading]
-    gazetteer: Gazetteer
-    published: date  # the dateline's day when it gives one
-    published_until: date | None
-    dateline: Dateline | None
-    dateline_place: PlaceMatch | None
-    main_country: PlaceMatch | None  # only in an article without a dateline
-    any_place: bool  # any known place in the story, also where no rule may use it
-    used_as_place: set[int] = field(default_factory=set)  # sentences whose place a dated sentence took
-
-    @property
-    def first_paragraph(self) -> int:
-        return self.readings[0].paragraph if self.readings else -1
-
-
-def read_document(text: str, published: date, gazetteer: Gazetteer, *,
-                  published_until: date | None = None) -> Document:
-    """Every story sentence's dates, places and category, and the article's dateline and main country."""
-    dateline = find_dateline(text)
-    report_day = _dateline_day(dateline, published, published_until)
-    if report_day is not None:  # "DUSHANBE, Oct 23 (Reuters)": relative dates count from the report's day
-        published, published_until = report_day, None
-    prefer: set[str] = set()
-    dateline_place = _dateline_place(dateline, gazetteer, prefer)
-    readings = []
-    previous_date: DateMention | None = None
-    any_place = False
-    for number, sentence in enumerate(story_sentences(text, dateline)):
-        words = text[sentence.start:sentence.end]
-        places = gazetteer.find(words, prefer)
-        prefer.update(m.place.name for m in places if not m.adjective)
-        prefer.update(m.place.country for m in places if not m.adjective)
-        any_place = any_place or bool(places)
-        dates = find_dates(words, published, published_until=published_until)
-        if not dates and previous_date is not None:
-            dates = _dates_after(words, previous_date)
-        if dates:
-            previous_date = dates[-1]
-        promised = _promised_spans(words)
-        places = [m for m in places if not _inside(m.start, promised)]
-        readings.append(Reading(number, sentence.paragraph, words, dates, places,
-                                _category_of(words, dates, promised)))
-    # A wire report has its dateline for context; an analysis piece, the country it is about.
-    main_country = _main_country(readings) if dateline is None else None
-    return Document(readings, gazetteer, published, published_until, dateline, dateline_place, main_country,
-                    any_place)
 
 
 # --- dated sentences: where? ---------------------------------------------------------------
@@ -303,7 +144,7 @@ def place_of_neighbour(document: Document, reading: Reading, mention: DateMentio
 def place_earlier_in_paragraph(document: Document, reading: Reading, mention: DateMention,
                                placing: Placing | None) -> Placing | None:
     """No place: the place of the closest earlier sentence of the paragraph that names one."""
-    if placing is not None or reading.category not in _TELLING:
+    if placing is not None or reading.category not in TELLING:
         return None
     earlier = _earlier_in_paragraph(reading, document.readings, lambda r: any(not m.adjective for m in r.places))
     if earlier is None:
@@ -328,7 +169,7 @@ def place_in_main_country(document: Document, reading: Reading, mention: DateMen
                           placing: Placing | None) -> Placing | None:
     """No place, in an article without a dateline: the country the article is most about, unless
     what happened is told inside someone's words ("X argued that the exercises ...")."""
-    if (placing is not None or document.main_country is None or reading.category not in _TELLING
+    if (placing is not None or document.main_country is None or reading.category not in TELLING
             or _REPORTED.search(reading.text)):
         return None
     return _inferred(document.main_country, "no place in the sentence: the country the article is most about")
@@ -423,7 +264,7 @@ CARRIED_DATE_RULES: list[CarriedDateRule] = [date_earlier_in_paragraph, date_of_
 
 def _undated_candidates(document: Document, reading: Reading) -> list[Candidate]:
     """An undated sentence that tells what happened and names a place, dated from its context."""
-    if reading.dates or reading.number in document.used_as_place or reading.category not in _TELLING:
+    if reading.dates or reading.number in document.used_as_place or reading.category not in TELLING:
         return []
     if _OTHER_HAPPENING.search(reading.text):
         return []  # "a week after a similar bombing in Kunduz": the place is another happening's
@@ -437,21 +278,6 @@ def _undated_candidates(document: Document, reading: Reading) -> list[Candidate]
         return []
     return [Candidate(reading.text, mention, placing.place, reading.category, guess_actors(reading.text),
                       location_basis=placing.basis, location_note=placing.location_note)]
-
-
-def _main_country(readings: list[Reading]) -> PlaceMatch | None:
-    """The country of the region of interest the article names most often (names and adjectives)."""
-    counts: dict[str, int] = {}
-    first: dict[str, PlaceMatch] = {}
-    for reading in readings:
-        for match in reading.places:
-            if match.place.kind == "country" and match.place.country in REGION_OF_INTEREST:
-                counts[match.place.name] = counts.get(match.place.name, 0) + 1
-                first.setdefault(match.place.name, match)
-    if not counts:
-        return None
-    name = max(counts, key=lambda n: (counts[n], -first[n].start))
-    return replace(first[name], adjective=False, locative=False, start=0, end=0)
 
 
 def _lede_date(dateline: Dateline, published: date) -> DateMention:
@@ -550,15 +376,6 @@ def _carried(mention: DateMention, why: str) -> DateMention:
     return replace(mention, start=0, end=0, note=note)
 
 
-def _publication_mention(published: date, published_until: date | None) -> DateMention:
-    last = published_until or published
-    return DateMention("", 0, 0, published, last, "day" if last == published else "range", "inferred",
-                       "no date in the text: the sentence tells of the article's present, read as its publication "
-                       "date" + ("" if last == published else f" ({published.isoformat()} to {last.isoformat()})"))
-
-
-
-
 _DESCRIBES = re.compile(r"\b(?:of|from|north|south|east|west)\s+(?:the\s+)?$", re.IGNORECASE)
 _LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)$")
 
@@ -566,7 +383,7 @@ _LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)$")
 def _listed_with(place: PlaceMatch, reading: Reading) -> list[PlaceMatch]:
     """``place`` and the places listed with it ("took Kunduz, Sar-e Pul and Taloqan"): one
     happening at each. Only towns, sites and provinces, in a sentence that tells what happened."""
-    if reading.category not in _TELLING or place.seat:
+    if reading.category not in TELLING or place.seat:
         return [place]
     if place.place.kind == "country":
         return _targets_listed_with(place, reading)
@@ -616,71 +433,6 @@ def _targets_listed_with(place: PlaceMatch, reading: Reading) -> list[PlaceMatch
     return [place] + [m for m in countries[low:high + 1] if m.place.name != place.place.name]
 
 
-_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-           "eight": 8, "nine": 9, "ten": 10}
-_AFTER_PREVIOUS = re.compile(
-    r"\b(?:(?P<next>the (?:next|following) day)|(?P<before>the (?:previous day|day before))|(?P<same>the same day)"
-    r"|(?P<soon>(?:shortly|soon) (?:thereafter|afterwards?|after that))"
-    r"|(?P<count>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?P<unit>day|week|month)s? "
-    r"(?P<direction>later|earlier))\b",
-    re.IGNORECASE,
-)
-
-
-def _dates_after(sentence: str, previous: DateMention) -> list[DateMention]:
-    """'the next day', 'two days later', 'a month later', 'shortly thereafter': counted from the previous
-    date in the text."""
-    found = _AFTER_PREVIOUS.search(sentence)
-    if not found:
-        return []
-    start, end = previous.date_start, previous.date_end
-    if found["soon"]:  # "shortly thereafter": the earlier happening's span and the month after it
-        return [DateMention(found.group(), found.start(), found.end(), start, end + timedelta(days=30), "range",
-                            "inferred", f"'{found.group()}' read as the span of the date before it in the text "
-                                        f"('{previous.text}') and the 30 days after")]
-    # "The same day" after "in the early 2000s" names no day: count days and weeks only from a
-    # date known to the week, months only from one known to the month.
-    unit = "day" if found["next"] or found["before"] or found["same"] else found["unit"].casefold()
-    if (end - start).days > (31 if unit == "month" else 7):
-        return []
-    if found["next"] or found["before"] or found["same"]:
-        shift = 1 if found["next"] else (-1 if found["before"] else 0)
-        first, last = start + timedelta(days=shift), end + timedelta(days=shift)
-    else:
-        count = int(found["count"]) if found["count"].isdigit() else _COUNTS[found["count"].casefold()]
-        sign = 1 if found["direction"].casefold() == "later" else -1
-        unit = found["unit"].casefold()
-        if unit == "month":  # a month is not a fixed number of days: allow a week either way
-            first, last = start + timedelta(days=sign * 30 * count - 7), end + timedelta(days=sign * 30 * count + 7)
-        else:
-            days = sign * count * (7 if unit == "week" else 1)
-            first, last = start + timedelta(days=days), end + timedelta(days=days)
-    precision = "day" if first == last else "range"
-    return [DateMention(found.group(), found.start(), found.end(), first, last, precision, "inferred",
-                        f"'{found.group()}' counted from the date before it in the text ('{previous.text}')")]
-
-
-def _dateline_day(dateline: Dateline | None, published: date, published_until: date | None) -> date | None:
-    """The day a dateline gives ("Oct 23"), when it agrees with the publication date (within a week)."""
-    if dateline is None or not dateline.date:
-        return None
-    last = published_until or published
-    mentions = find_dates(dateline.date, last)
-    if len(mentions) != 1 or mentions[0].precision != "day":
-        return None
-    day = mentions[0].date_start
-    return day if published - timedelta(days=7) <= day <= last else None
-
-
-def _dateline_place(dateline: Dateline | None, gazetteer: Gazetteer, prefer: set[str]) -> PlaceMatch | None:
-    if dateline is None:
-        return None
-    matches = gazetteer.find(dateline.place.title())  # "TALOQAN, Afghanistan": capitals are the dateline's style
-    for match in matches:
-        prefer.update((match.place.name, match.place.country))
-    return gazetteer.best(matches)
-
-
 def _neighbour_with_place(reading: Reading, readings: list[Reading], place: PlaceMatch | None) -> Reading | None:
     """The next or previous sentence about the same happening that names a finer place without a date.
 
@@ -688,7 +440,7 @@ def _neighbour_with_place(reading: Reading, readings: list[Reading], place: Plac
     stories give each sentence its own paragraph). Only used when this sentence has no place
     or only a country.
     """
-    if reading.category not in _TELLING:
+    if reading.category not in TELLING:
         return None
     if place is not None and place.place.location_precision not in _COARSE and not place.seat:
         return None
@@ -726,7 +478,7 @@ def _merge_same_happening(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def _same_happening(a: Candidate, b: Candidate) -> bool:
-    if a.category != b.category or a.category not in _TELLING:
+    if a.category != b.category or a.category not in TELLING:
         return False
     if (a.date.date_start, a.date.date_end) != (b.date.date_start, b.date.date_end):
         return False
