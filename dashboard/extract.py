@@ -211,6 +211,8 @@ def _dated_candidates(document: Document, reading: Reading) -> list[Candidate]:
         if key in seen or (len(reading.dates) > 1 and _MEDIA_DATE.match(reading.text, mention.end)):
             continue  # "an August 27 article described ...": when it was written, not what happened
         seen.add(key)
+        if reading.category == "statement" and _inside_what_was_said(reading.text, mention):
+            continue  # "X said the Taliban have changed since the 1990s": the 1990s do not date the saying
         placing = place_of(document, reading, mention)
         if placing is None or mention.date_start > (document.published_until or document.published):
             continue  # no place, or a plan ("will hold talks next month"): not something that happened
@@ -305,6 +307,21 @@ _PRESENT = re.compile(r"\b(?:is|are|has|have|remains?|continues?|says|now|curren
 def _in_present_tense(sentence: str) -> bool:
     """'The area is held by the NRF', 'Moscow has ... ': about the present, not history."""
     return bool(_PRESENT.search(sentence))
+
+
+_SAYING = re.compile(r"\b(?:said|says|told \w+|argued|argues|claimed|claims|warned|warns|stressed|noted|insisted|"
+                     r"added|wrote|believed|believes)\b")
+
+
+def _inside_what_was_said(sentence: str, mention: DateMention) -> bool:
+    """The date lies in the words reported after "said", "told X", "argued" ... ("said Russia now
+    believed the Taliban have changed since the 1990s"), not right after the verb ("said on Monday",
+    "told reporters in early August that ...")."""
+    saying = _SAYING.search(sentence, 0, mention.start)
+    if saying is None:
+        return False
+    between = sentence[saying.end():mention.start]
+    return bool(re.search(r"\bthat\b", between)) or len(between.split()) > 4
 
 
 # A sentence whose subject is "this", "that", "it" or "such ..." and whose verb is a modal perfect

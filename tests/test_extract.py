@@ -518,3 +518,10 @@ def test_a_counterfactual_comment_is_no_happening(gazetteer):
             "Iran hosted talks in Tehran in 2010.\n")
     assert [c.sentence for c in extract_candidates(text, PUBLISHED, gazetteer)] == [
         "Iran hosted talks in Tehran in 2010."]
+
+
+def test_a_date_inside_what_was_said_does_not_date_the_saying(gazetteer):
+    text = ("A scholar in Tashkent said Uzbekistan now believed the group had changed since it fought there in the "
+            "1990s.\n\nOfficials in Tashkent said on Aug. 3, 2021 that talks would follow.\n")
+    found = [(c.place.place.name, c.date.date_start) for c in extract_candidates(text, PUBLISHED, gazetteer)]
+    assert found == [("Tashkent", date(2021, 8, 3))]
