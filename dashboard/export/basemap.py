@@ -75,8 +75,10 @@ def _draw_basemap(ax, extent: BBox, tolerance: float, labels: LabelLayer) -> Non
             continue
         ax.plot(px, py, "o", markersize=2.5, color="#333333", zorder=3)
         labels.add_marker(px, py, 1.6)
-        labels.add_label(ax, str(row.name), (px, py), rank=1 if row.kind == "capital" else 2 if row.kind == "city" else 4,
-                         color="#333333", fontweight="bold" if row.kind == "capital" else "normal", zorder=6.5,
+        rank = 1 if row.kind == "capital" else 2 if row.kind == "city" else 4
+        # Capitals and cities stay named in a dense view, over the events' dots (labels.place_labels).
+        labels.add_label(ax, str(row.name), (px, py), rank=rank, over_dots=rank <= 2,
+                         color="#333333", fontweight="bold" if row.kind == "capital" else "normal", zorder=9,
                          gid="snapshot-place")
 
 

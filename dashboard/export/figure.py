@@ -41,7 +41,7 @@ from dashboard.export.furniture import (
 )
 from dashboard.export.inset import draw_overview_inset, outside_note
 from dashboard.export.labels import MIN_FONT_PT, LabelLayer, place_labels
-from dashboard.export.markers import _draw_events, _ring_radii, badge_positions, country_level_mask
+from dashboard.export.markers import _draw_events, _ring_radii, badge_positions, country_level_mask, is_dense
 from dashboard.export.sources import attributions, cited_sources, imported_credits
 from dashboard.export.zone_bands import draw_zone_bands
 from dashboard.layers import LAYERS
@@ -130,8 +130,10 @@ def build_snapshot_figure(
     draw_grids(ax, grids)
     sources = cited_sources(events, articles)
     detailed = len(events) <= MAX_DETAILED_EVENTS
+    dense = is_dense(events)  # dots without rings; the names of capitals and cities may lie over them
     numbered = label_sources and len(events) <= MAX_LABELLED_EVENTS
-    _draw_events(ax, events, x, y, detailed=detailed, numbers=sources.numbers if numbered else None, labels=labels)
+    _draw_events(ax, events, x, y, detailed=detailed, dense=dense, numbers=sources.numbers if numbered else None,
+                 labels=labels)
 
     ax.set_xlim(extent[0], extent[2])
     ax.set_ylim(extent[1], extent[3])
@@ -146,13 +148,14 @@ def build_snapshot_figure(
     labels.fixed.append(_draw_scale_bar(ax, extent))
     labels.fixed.append(_draw_north_arrow(ax))
     if len(outside):
-        labels.fixed.append(draw_overview_inset(fig, ax, extent, outside, *outside_xy, x, y))
+        names = [(*label.artist.xy, label.rank) for label in labels.labels if label.over_dots]  # capitals, cities
+        labels.fixed.append(draw_overview_inset(fig, ax, extent, outside, *outside_xy, x, y, keep_clear=names))
 
     canvas = FigureCanvasAgg(fig)
     place_labels(ax, labels, canvas.get_renderer())
-    _draw_header(fig, title, events, layer_ids, rings_omitted=not detailed,
+    _draw_header(fig, title, events, layer_ids, rings_omitted=dense,
                  labels_omitted=label_sources and not numbered, outside_count=len(outside))
-    legend = _draw_legend(fig, events, layer_ids, bands)
+    legend = _draw_legend(fig, events, layer_ids, bands, rings=not dense)
     _draw_source_list(fig, legend, sources.entries, numbered=numbered)
     margin = [imported_credits(events)] if imported_credits(events) else []  # the datasets drawn, first
     margin += [outside_note(outside)] if len(outside) else []

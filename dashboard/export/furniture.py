@@ -42,6 +42,7 @@ def _draw_scale_bar(ax, extent: BBox):
                    fixed_value=nice_length_km((extent[2] - extent[0]) * metres_per_unit / 1000 * 0.2),
                    fixed_units="km")
     bar.set_gid("snapshot-scalebar")
+    bar.set_zorder(9.5)  # above the events' markers: the scale stays readable in a dense view
     ax.add_artist(bar)
     return bar
 
@@ -114,7 +115,7 @@ def imported_colors(events: pd.DataFrame) -> dict[str, str]:
     return dict(zip(names[mask], events.loc[mask, IMPORT_COLOR_COLUMN]))
 
 
-def _draw_legend(fig: Figure, events: pd.DataFrame, layer_ids: list[str], zone_bands=()):
+def _draw_legend(fig: Figure, events: pd.DataFrame, layer_ids: list[str], zone_bands=(), *, rings: bool = True):
     """What is drawn, as on the live map: categories of the points, the symbols used, the border zones
     of the events, the toggled layers."""
     country = events["location_precision"].map(is_country_level).to_numpy(bool) if len(events) else np.zeros(0, bool)
@@ -128,7 +129,7 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, layer_ids: list[str], zone_b
     if any(is_approximate(p, u) for p, u in precisions):
         handles.append(Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor="white",
                               markeredgecolor="#555555", markeredgewidth=1.5, label="hollow: approximate place"))
-    if any(ring_km(p, u) for p, u in precisions):
+    if rings and any(ring_km(p, u) for p, u in precisions):
         handles.append(Circle((0, 0), 1, facecolor="none", edgecolor="#555555", linewidth=0.8, linestyle="--",
                               label="dashed ring: uncertainty"))
     for name, color in imported_colors(points).items():  # one line per imported dataset, in its colour

@@ -8,6 +8,7 @@ and are named under the map (``outside_note``).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,22 +23,31 @@ INSET_WIDTH = 0.3  # share of the map's width
 FRAME_COLOR = "#c0392b"
 
 
-def _corner(ax_extent: BBox, inside_x: np.ndarray, inside_y: np.ndarray, width: float, height: float) -> tuple[float, float]:
-    """Lower-right or upper-left (the scale bar and north arrow hold the other two): the emptier one."""
+def _corner(ax_extent: BBox, inside_x: np.ndarray, inside_y: np.ndarray, width: float, height: float,
+            keep_clear: Sequence[tuple[float, float, int]] = ()) -> tuple[float, float]:
+    """Lower-right or upper-left (the scale bar and north arrow hold the other two): the one that hides
+    the fewest capitals, then cities (``keep_clear``: x, y, rank 1 or 2), then events."""
     x0, y0, x1, y1 = ax_extent
     corners = {(1 - width - 0.012, 0.012): None, (0.012, 1 - height - 0.012): None}
+    places = np.array(keep_clear, float).reshape(-1, 3)
     best, fewest = None, None
     for fx, fy in corners:
         cx0, cx1 = x0 + fx * (x1 - x0), x0 + (fx + width) * (x1 - x0)
         cy0, cy1 = y0 + fy * (y1 - y0), y0 + (fy + height) * (y1 - y0)
-        count = int(((inside_x >= cx0) & (inside_x <= cx1) & (inside_y >= cy0) & (inside_y <= cy1)).sum())
+
+        def covered(px, py):
+            return (px >= cx0) & (px <= cx1) & (py >= cy0) & (py <= cy1)
+
+        hidden_places = covered(places[:, 0], places[:, 1])
+        count = (int((hidden_places & (places[:, 2] <= 1)).sum()), int(hidden_places.sum()),
+                 int(covered(inside_x, inside_y).sum()))
         if fewest is None or count < fewest:
             best, fewest = (fx, fy), count
     return best
 
 
 def draw_overview_inset(fig, ax, extent: BBox, outside: pd.DataFrame, out_x: np.ndarray, out_y: np.ndarray,
-                        inside_x: np.ndarray, inside_y: np.ndarray):
+                        inside_x: np.ndarray, inside_y: np.ndarray, keep_clear: Sequence[tuple[float, float, int]] = ()):
     """A locator map inside the main map's corner; returns its axes (labels keep clear of it)."""
     xs = np.concatenate([out_x, [extent[0], extent[2]]])
     ys = np.concatenate([out_y, [extent[1], extent[3]]])
@@ -46,7 +56,7 @@ def draw_overview_inset(fig, ax, extent: BBox, outside: pd.DataFrame, out_x: np.
     aspect_box = (INSET_WIDTH * pos.width * fig.get_figwidth()) / (INSET_WIDTH * 0.75 * pos.width * fig.get_figwidth())
     view = _match_aspect((xs.min() - span, ys.min() - span, xs.max() + span, ys.max() + span), aspect_box)
     width, height = INSET_WIDTH, INSET_WIDTH * 0.75 * pos.width * fig.get_figwidth() / (pos.height * fig.get_figheight())
-    fx, fy = _corner(extent, inside_x, inside_y, width, height)
+    fx, fy = _corner(extent, inside_x, inside_y, width, height, keep_clear)
     inset = fig.add_axes((pos.x0 + fx * pos.width, pos.y0 + fy * pos.height, width * pos.width, height * pos.height))
     inset.set_gid("snapshot-overview")
     inset.set_facecolor(SEA)

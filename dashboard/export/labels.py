@@ -5,6 +5,11 @@ and placed once the map's scale is known, in rank order: each tries a few positi
 its anchor and takes the first that is inside the frame and clear of every marker, badge
 and label already placed; a label with no free position is hidden (lower ranks give way).
 Text keeps a white box behind it instead of a stroked halo, so PDF and SVG keep it as text.
+
+A dense view (many events in the frame) draws its events as small dots, and there may be no
+free place left for any name. Then the top-ranked names (capitals and cities, ``over_dots``)
+may lie over those dots, never over another label, a badge, a layer's marker or a place's dot,
+with a more opaque box so they read as a locator map's names do; the rest still give way.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from matplotlib.text import Annotation, Text
 
 MIN_FONT_PT = 9.0  # nothing on a 1600×1000 slide is smaller than this
 LABEL_BOX = {"boxstyle": "square,pad=0.08", "facecolor": "white", "edgecolor": "none", "alpha": 0.75}
+OVER_DOTS_BOX_ALPHA = 0.9  # a name over density dots hides what lies under its box, not the name
 # (dx, dy) in points from the anchor, with the alignment that keeps the text clear of it.
 AROUND = [
     ((5, 0), "left", "center"), ((-5, 0), "right", "center"), ((0, 5), "center", "bottom"),
@@ -33,6 +39,7 @@ class Label:
     rank: int  # lower is placed first
     positions: list = field(default_factory=lambda: AROUND)
     own_obstacle: int | None = None  # index of the anchor's own marker box (a label may not cover it either)
+    over_dots: bool = False  # may lie over density dots when no clear position is left (top-ranked names)
 
 
 @dataclass
@@ -40,6 +47,7 @@ class LabelLayer:
     """What the placer must keep clear: marker boxes (display pixels) and the labels to place."""
 
     markers: list[tuple[float, float, float]] = field(default_factory=list)  # x, y (data), radius in points
+    dots: list[tuple[float, float, float]] = field(default_factory=list)  # a dense view's events: see over_dots
     labels: list[Label] = field(default_factory=list)
     fixed: list = field(default_factory=list)  # badges, scale bar, north arrow, inset: never covered
     hidden: int = 0
@@ -50,11 +58,15 @@ class LabelLayer:
     def add_markers(self, x, y, radius_pt: float) -> None:
         self.markers.extend((float(a), float(b), float(radius_pt)) for a, b in zip(x, y))
 
-    def add_label(self, ax, text: str, xy: tuple[float, float], *, rank: int, positions=None, **style) -> Label:
+    def add_dots(self, x, y, radius_pt: float) -> None:
+        self.dots.extend((float(a), float(b), float(radius_pt)) for a, b in zip(x, y))
+
+    def add_label(self, ax, text: str, xy: tuple[float, float], *, rank: int, positions=None, over_dots: bool = False,
+                  **style) -> Label:
         style = {"fontsize": MIN_FONT_PT, "color": "#222222", "zorder": 9, "bbox": LABEL_BOX,
                  "annotation_clip": False, "clip_on": False, "parse_math": False, **style}
         artist = ax.annotate(text, xy, xytext=(0, 0), textcoords="offset points", **style)
-        label = Label(artist, rank, positions or AROUND)
+        label = Label(artist, rank, positions or AROUND, over_dots=over_dots)
         self.labels.append(label)
         return label
 
@@ -84,39 +96,53 @@ def _hits(box, boxes: np.ndarray) -> bool:
     return bool(np.any((box[0] < boxes[:, 2]) & (boxes[:, 0] < box[2]) & (box[1] < boxes[:, 3]) & (boxes[:, 1] < box[3])))
 
 
+def _marker_boxes(ax, entries: list[tuple[float, float, float]], frame) -> np.ndarray:
+    """Markers (x, y in data, radius in points) as display-pixel boxes, only those inside the frame."""
+    if not entries:
+        return np.zeros((0, 4))
+    data = np.array(entries, float)
+    centres = ax.transData.transform(data[:, :2])
+    radius = data[:, 2] * ax.figure.dpi / 72
+    boxes = np.column_stack([centres[:, 0] - radius, centres[:, 1] - radius,
+                             centres[:, 0] + radius, centres[:, 1] + radius])
+    return boxes[(boxes[:, 2] > frame.x0) & (boxes[:, 0] < frame.x1)
+                 & (boxes[:, 3] > frame.y0) & (boxes[:, 1] < frame.y1)]
+
+
 def place_labels(ax, layer: LabelLayer, renderer) -> int:
     """Position every label (see the module docstring); returns how many had to be hidden."""
     ax.apply_aspect()
     frame = ax.get_window_extent(renderer)
-    points_to_px = ax.figure.dpi / 72
-    if layer.markers:
-        data = np.array(layer.markers, float)
-        centres = ax.transData.transform(data[:, :2])
-        radius = data[:, 2] * points_to_px
-        markers = np.column_stack([centres[:, 0] - radius, centres[:, 1] - radius,
-                                   centres[:, 0] + radius, centres[:, 1] + radius])
-        # Only markers inside the frame matter (a marker outside is not drawn).
-        markers = markers[(markers[:, 2] > frame.x0) & (markers[:, 0] < frame.x1)
-                          & (markers[:, 3] > frame.y0) & (markers[:, 1] < frame.y1)]
-    else:
-        markers = np.zeros((0, 4))
+    markers = _marker_boxes(ax, layer.markers, frame)
+    dots = _marker_boxes(ax, layer.dots, frame)
+    everything = np.concatenate([markers, dots])
     placed = [*_boxes(layer.fixed, renderer)]
     hidden = 0
     inset = 1.0  # px kept clear of the frame line
-    for label in sorted(layer.labels, key=lambda item: item.rank):
-        artist = label.artist
-        for (dx, dy), ha, va in label.positions:
+
+    def first_free(artist, obstacles: np.ndarray, positions) -> tuple | None:
+        for (dx, dy), ha, va in positions:
             artist.xyann = (dx, dy)
             artist.set_horizontalalignment(ha)
             artist.set_verticalalignment(va)
             box = _extent(artist, renderer)
             inside = (box[0] >= frame.x0 + inset and box[2] <= frame.x1 - inset
                       and box[1] >= frame.y0 + inset and box[3] <= frame.y1 - inset)
-            if inside and not _hits(box, markers) and not _hits(box, np.array(placed).reshape(-1, 4)):
-                placed.append(box)
-                break
-        else:
+            if inside and not _hits(box, obstacles) and not _hits(box, np.array(placed).reshape(-1, 4)):
+                return box
+        return None
+
+    for label in sorted(layer.labels, key=lambda item: item.rank):
+        artist = label.artist
+        box = first_free(artist, everything, label.positions)
+        if box is None and label.over_dots and len(dots):
+            box = first_free(artist, markers, label.positions)  # over the events' dots
+            if box is not None and artist.get_bbox_patch() is not None:
+                artist.get_bbox_patch().set_alpha(OVER_DOTS_BOX_ALPHA)
+        if box is None:
             artist.set_visible(False)
             hidden += 1
+        else:
+            placed.append(box)
     layer.hidden = hidden
     return hidden

@@ -26,6 +26,13 @@ def _ring_radii(events: pd.DataFrame) -> np.ndarray:
     stretch = 1 / np.cos(np.radians(events["lat"].to_numpy(float)))  # mercator metres per true metre
     return km * 1000 * stretch
 
+# A view with more events in the frame than this is dense: its markers are drawn as dots (area DENSE_SIZE pt²),
+# and the names of capitals and cities may lie over them (see labels.place_labels).
+DENSE_FROM = 150
+DENSE_SIZE = 14
+DENSE_LINEWIDTH = 0.9
+DENSE_RADIUS_PT = DENSE_SIZE ** 0.5 / 2 + DENSE_LINEWIDTH / 2
+
 # Under (or above) a badge: clear of its rounded box.
 BELOW_BADGE = [((0, -10), "center", "top"), ((0, 10), "center", "bottom"), ((0, -20), "center", "top")]
 
@@ -58,11 +65,17 @@ def _draw_badges(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, labels:
             bbox={"boxstyle": "round,pad=0.3", "facecolor": BADGE_COLOR, "edgecolor": "white", "linewidth": 1.2}))
 
 
+def is_dense(events: pd.DataFrame) -> bool:
+    """More events drawn as points in the frame than full markers with rings leave readable (DENSE_FROM)."""
+    return int((~country_level_mask(events)).sum()) > DENSE_FROM
+
+
 def _draw_events(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, detailed: bool,
-                 numbers: list[list[int]] | None, labels: LabelLayer) -> None:
+                 numbers: list[list[int]] | None, labels: LabelLayer, dense: bool = False) -> None:
     """Markers coloured by category, hollow when approximate, dashed ring for the uncertainty.
 
     ``x``, ``y`` are the drawn positions (badge_positions); country-level events become badges.
+    A ``dense`` view draws dots without rings; ``detailed=False`` (thousands) draws them beneath the layers.
     """
     if not len(events):
         return
@@ -76,8 +89,11 @@ def _draw_events(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, deta
         events = pd.concat([events[~country], events[country]])
         country = np.concatenate([np.zeros((~country).sum(), bool), np.ones(country.sum(), bool)])
     points = ~country
-    _draw_points(ax, events[points], x[points], y[points], detailed=detailed)
-    labels.add_markers(x[points], y[points], 4.1 if detailed else 1.8)
+    _draw_points(ax, events[points], x[points], y[points], detailed=detailed, dense=dense)
+    if dense:  # dots that the capitals' and cities' names may lie over (labels.place_labels)
+        labels.add_dots(x[points], y[points], DENSE_RADIUS_PT if detailed else 1.8)
+    else:
+        labels.add_markers(x[points], y[points], 4.1 if detailed else 1.8)
     if numbers:
         for (xi, yi, is_badge), place_numbers in _numbers_by_place(x, y, numbers, country).items():
             # Source numbers are placed before place names: they are how a reader checks a marker.
@@ -86,14 +102,14 @@ def _draw_events(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, deta
                              gid="snapshot-event-label")
 
 
-def _draw_points(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, detailed: bool) -> None:
+def _draw_points(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, detailed: bool, dense: bool = False) -> None:
     if not len(events):
         return
     colors = marker_colors(events)
     approximate = np.array([is_approximate(p, u) for p, u in zip(events["location_precision"], events["uncertainty_km"])],
                            bool)
     faces = ["white" if hollow else color for hollow, color in zip(approximate, colors)]
-    if detailed:
+    if detailed and not dense:
         radii = _ring_radii(events)
         ringed = np.flatnonzero(radii)
         if len(ringed):
@@ -104,8 +120,10 @@ def _draw_points(ax, events: pd.DataFrame, x: np.ndarray, y: np.ndarray, *, deta
     # Unreviewed (machine-extracted) events get a dashed outline, as on the interactive map.
     unreviewed = (events["review_status"] == "unreviewed").to_numpy() if "review_status" in events else (
         np.zeros(len(events), bool))
-    # Thousands of dots would bury the layers: then they are small and drawn beneath them.
-    ax.scatter(x, y, s=42 if detailed else 8, c=faces, edgecolors=colors, linewidths=1.6 if detailed else 0.4,
+    # Hundreds of markers would cover the map: then they are dots. Thousands would bury the layers: then
+    # they are smaller still and drawn beneath them.
+    size, width = (42, 1.6) if not dense else (DENSE_SIZE, DENSE_LINEWIDTH) if detailed else (8, 0.4)
+    ax.scatter(x, y, s=size, c=faces, edgecolors=colors, linewidths=width,
                linestyles=[(0, (2, 1.2)) if flag else "solid" for flag in unreviewed],
                zorder=8 if detailed else 3.5, gid="snapshot-events")
 
