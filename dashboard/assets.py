@@ -7,7 +7,9 @@ copies them into ``dashboard/static/vendor`` where Streamlit serves them at /app
 
 from __future__ import annotations
 
+import re
 import shutil
+from functools import lru_cache
 from pathlib import Path
 
 import xstatic.pkg.leaflet as xs_leaflet
@@ -57,9 +59,28 @@ def asset_text(name: str) -> str:
     return (Path(source_dir) / file_name).read_text(encoding="utf-8")
 
 
+STYLESHEETS = ("leaflet_css", "markerclustercss", "markerclusterdefaultcss")
+
+
+@lru_cache(maxsize=1)
+def inline_stylesheets() -> str:
+    """Leaflet's and the cluster plugin's CSS as one <style> block for the map's header.
+
+    streamlit-folium fetches stylesheets only after the scripts, one by one, and runs the map
+    script without waiting for them: markers were in the page ~0.25 s before the CSS that
+    sizes them arrived (measured in Chromium). In the header, the CSS is there before the map.
+    Image URLs point at the served copy; comments and indentation are dropped.
+    """
+    text = "\n".join(asset_text(name) for name in STYLESHEETS)
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
+    text = re.sub(r"\s*\n\s*", "\n", text).strip()
+    return "<style>\n" + text.replace("url(images/", f"url({URL_PREFIX}/leaflet/images/") + "\n</style>"
+
+
 def localize(element, inline: bool = False) -> None:
     """Point every folium element under ``element`` at local assets (or inline markers for export).
 
+    Stylesheets are dropped: the base map carries them in its header (``inline_stylesheets``).
     Raises ``KeyError`` for an asset this app does not ship, so a new plugin cannot
     silently bring back a CDN dependency.
     """
@@ -68,9 +89,9 @@ def localize(element, inline: bool = False) -> None:
             links = getattr(item, attribute, None)
             if not links:
                 continue
-            kept = [(name, f"inline:{name}" if inline else local_url(name)) for name, _url in links
-                    if name not in UNUSED_ASSETS]
-            setattr(item, attribute, kept)
+            urls = {name: local_url(name) for name, _url in links if name not in UNUSED_ASSETS}  # KeyError
+            setattr(item, attribute, [(name, f"inline:{name}" if inline else url) for name, url in urls.items()
+                                      if name not in STYLESHEETS])
 
 
 def _walk(element):

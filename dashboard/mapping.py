@@ -20,7 +20,7 @@ from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 from shapely.geometry import mapping, shape
 
-from dashboard.assets import asset_text, localize
+from dashboard.assets import asset_text, inline_stylesheets, localize
 from dashboard.elements import LiteralHtml, LiteralMacroElement  # noqa: F401 - LiteralHtml re-exported
 from dashboard.formatting import escape, event_card_html, format_event_date
 from dashboard.map_overlays import Declutter, build_overlays
@@ -198,7 +198,7 @@ def build_base_map(online_tiles: bool = False) -> folium.Map:
     minlon, minlat, maxlon, maxlat = region_of_interest()
     m = folium.Map(location=((minlat + maxlat) / 2, (minlon + maxlon) / 2), zoom_start=6, tiles=None,
                    control_scale=True)
-    m.fit_bounds([[minlat, minlon], [maxlat, maxlon]])
+    _fit_without_animation(m, [[minlat, minlon], [maxlat, maxlon]])
     # The cluster plugin needs the map's maxZoom, which folium sets only through a tile layer.
     m.options.update(min_zoom=2, max_zoom=14)
     _StaticGeoJson(_display_json("countries", BASEMAP_TOLERANCE), {
@@ -210,7 +210,7 @@ def build_base_map(online_tiles: bool = False) -> folium.Map:
     _StaticGeoJson(_display_json("rivers", 0.005), {"color": "#6a9fd4", "weight": 1.5}).add_to(m)
     _PlaceLabels(_place_label_rows()).add_to(m)
 
-    m.get_root().header.add_child(LiteralHtml(_MAP_CSS))
+    m.get_root().header.add_child(LiteralHtml(inline_stylesheets() + _MAP_CSS))
     credits = [layer.attribution for layer in LAYERS.values()] + [CONTEXT_ATTRIBUTION]
     names = [name.strip() for credit in credits for name in credit.replace(";", ",").split(",")]
     attribution = escape("Map data: " + "; ".join(dict.fromkeys(names)))
@@ -218,6 +218,13 @@ def build_base_map(online_tiles: bool = False) -> folium.Map:
     Declutter().add_to(m)
     localize(m)
     return m
+
+
+def _fit_without_animation(m: folium.Map, bounds: list[list[float]]) -> None:
+    """Open on ``bounds`` at once: an animated fit hides every marker for Leaflet's 0.25 s zoom."""
+    fit = folium.map.FitBounds(bounds)
+    fit.options["animate"] = False
+    fit.add_to(m)
 
 
 class _AddAttribution(LiteralMacroElement):
@@ -522,7 +529,7 @@ def build_map(
     build_event_group(events, articles, selected=selected).add_to(m)
     build_overlays(events, layer_ids, import_colors).add_to(m)
     if bounds:
-        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+        _fit_without_animation(m, [[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return m  # the base map and every group were localized when built
 
 
@@ -532,6 +539,4 @@ def standalone_html(m: folium.Map) -> str:
     html = m.get_root().render()
     for name in ("leaflet", "markerclusterjs"):
         html = html.replace(f'<script src="inline:{name}"></script>', f"<script>{asset_text(name)}</script>")
-    for name in ("leaflet_css", "markerclustercss", "markerclusterdefaultcss"):
-        html = html.replace(f'<link rel="stylesheet" href="inline:{name}"/>', f"<style>{asset_text(name)}</style>")
     return html

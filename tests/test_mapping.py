@@ -32,6 +32,28 @@ def test_map_loads_every_asset_from_this_server():
     assert links and all(link.startswith("/app/static/vendor/") for link in links), links
 
 
+def test_leaflet_css_is_in_the_map_header_before_the_map_script():
+    """streamlit-folium loads stylesheet links after the scripts and does not wait for them."""
+    from dashboard.assets import URL_PREFIX, VENDOR_DIR, ensure_static_assets
+    from dashboard.mapping import build_base_map
+
+    ensure_static_assets()
+    html = build_base_map().get_root().render()
+    assert "<link" not in html
+    header, script = html.split("</head>", 1)
+    assert ".leaflet-pane" in header and ".marker-cluster-small" in header and "L.map(" in script
+    images = re.findall(r"url\((/[^)]+)\)", header)
+    assert images and all((VENDOR_DIR / image.removeprefix(URL_PREFIX + "/")).is_file() for image in images), images
+
+
+def test_the_map_opens_on_its_extent_without_a_zoom_animation():
+    """An animated fit hid every marker for Leaflet's 0.25 s zoom on page open."""
+    from dashboard.mapping import build_base_map
+
+    html = build_base_map().get_root().render()
+    assert re.search(r"fitBounds\(\s*\[\[[^]]+\], \[[^]]+\]\],\s*\{\"animate\": false\}", html)
+
+
 def test_feature_groups_added_later_are_also_local():
     """streamlit-folium adds feature groups after the base map: they must not bring CDN links back."""
     events, articles = load_curated_events()
