@@ -125,7 +125,34 @@ def _on_date_inputs() -> None:
         _set_window(min(start, end), max(start, end))
 
 
-def _sidebar(events, articles, first: date, last: date) -> ViewState:
+def _slider_bounds(first: date, last: date) -> tuple[date, date]:
+    """The era's span; a window that leaves the era (a typed date, a brush) widens it to all years."""
+    low, high = era_bounds(st.session_state.era or "All years", first, last)
+    if clip_window(st.session_state.window, (low, high)) != tuple(st.session_state.window):
+        st.session_state.era = "All years"
+        low, high = first, last
+    return low, high
+
+
+def _view_state(first: date, last: date) -> ViewState:
+    """The view, read from the widgets' state, so the map can be drawn before the sidebar.
+
+    On page open the sidebar's widgets come only with the second run (_first_browser_run):
+    measured in Chromium, loading the code of some thirty widgets delayed the map's iframe by
+    0.5 s or more. Every widget's key is set by _init_from_url, so their values are known
+    before they are drawn.
+    """
+    _slider_bounds(first, last)
+    start, end = st.session_state.window
+    return ViewState(
+        start=start, end=end, layers=tuple(layer_id for layer_id in LAYERS if st.session_state[f"layer_{layer_id}"]),
+        categories=tuple(st.session_state.categories), actors=tuple(st.session_state.actors),
+        articles=tuple(st.session_state.articles), review=tuple(st.session_state.review),
+        q=st.session_state.q.strip(), event=st.session_state.get("selected_event"),
+    )
+
+
+def _sidebar(events, articles, first: date, last: date) -> None:
     sidebar = st.sidebar
     sidebar.header("Time")
     presets = date_presets(first, last)
@@ -134,10 +161,7 @@ def _sidebar(events, articles, first: date, last: date) -> ViewState:
         column.button(label, key=f"preset_{label}", on_click=_set_window, args=window, width="stretch")
     sidebar.segmented_control("Era", list(ERAS), key="era", on_change=_on_era,
                               help="Zooms the slider to a period; the date boxes below reach every day")
-    low, high = era_bounds(st.session_state.era or "All years", first, last)
-    if clip_window(st.session_state.window, (low, high)) != tuple(st.session_state.window):
-        st.session_state.era = "All years"
-        low, high = first, last
+    low, high = _slider_bounds(first, last)
     sidebar.slider("Date range", min_value=low, max_value=high, key="window", on_change=_on_slider,
                    format="D MMM YYYY")
     left, right = sidebar.columns(2)
@@ -148,8 +172,8 @@ def _sidebar(events, articles, first: date, last: date) -> ViewState:
     step_col.selectbox("Step", list(PLAY_STEPS), key="play_step", label_visibility="collapsed")
 
     sidebar.header("Layers")
-    layers = tuple(layer_id for layer_id, layer in LAYERS.items()
-                   if sidebar.checkbox(layer.label, key=f"layer_{layer_id}"))
+    for layer_id, layer in LAYERS.items():
+        sidebar.checkbox(layer.label, key=f"layer_{layer_id}")
     for index, (name, count) in enumerate(st.session_state.get("_imports", {}).items()):
         color = import_color(index)
         sidebar.checkbox(f"Imported: {markdown_text(name)} ({count:,})", key=f"import_{name}", value=True,
@@ -165,14 +189,6 @@ def _sidebar(events, articles, first: date, last: date) -> ViewState:
                         format_func=lambda a: f"{articles[a].get('outlet') or ''}: {articles[a].get('title') or a}"[:80])
     sidebar.multiselect("Review status", ["reviewed", "unreviewed", "imported"], key="review")
     sidebar.text_input("Search titles, summaries and quotes", key="q")
-
-    start, end = st.session_state.window
-    return ViewState(
-        start=start, end=end, layers=layers,
-        categories=tuple(st.session_state.categories), actors=tuple(st.session_state.actors),
-        articles=tuple(st.session_state.articles), review=tuple(st.session_state.review),
-        q=st.session_state.q.strip(), event=st.session_state.get("selected_event"),
-    )
 
 
 PLAY_INTERVAL_S = 1.5
@@ -209,12 +225,12 @@ BELOW_MAP_DELAY_S = 1.2
 
 
 def _first_browser_run() -> bool:
-    """True once per browser session: its first run stops after the map.
+    """True once per browser session: its first run stops after the map, before the sidebar.
 
     Measured in headless Chromium: the browser built the map's iframe only after it had loaded
-    and rendered the code of everything below the map (table, chart, upload and download
-    widgets), ~0.6–0.8 s later than on a page with the map alone. AppTest sends no headers, so
-    it always gets the whole page in one run.
+    and rendered the code of every other element (sidebar widgets, table, chart, upload and
+    download widgets), 0.5–1.5 s later than on a page with the map alone. AppTest sends no
+    headers, so it always gets the whole page in one run.
     """
     if st.session_state.get("_below_map_shown") or not st.context.headers.get("User-Agent"):
         st.session_state._below_map_shown = True
@@ -259,7 +275,7 @@ def main() -> None:
     st.session_state._imports = imports = store.names(errors=import_errors)
     first, last = events["date_start"].min().date(), events["date_end"].max().date()
     _init_from_url(first, last)
-    state = _sidebar(events, articles, first, last)
+    state = _view_state(first, last)
     if st.session_state.playing:
         _playback(last)
     else:
@@ -270,8 +286,6 @@ def main() -> None:
     # each event carries the rows that corroborate it (one store join per dataset, cached).
     import_names = [name for name in imports if st.session_state.get(f"import_{name}", True)]
     corroboration = cached_corroboration(store, import_names, events)
-    if corroboration.datasets:
-        st.sidebar.radio("Corroboration by imported data", CORROBORATION_FILTERS, key="corroboration_filter")
     shown = with_corroboration(filter_by_corroboration(filter_events(events, state), corroboration,
                                                        st.session_state.get("corroboration_filter")), corroboration)
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
@@ -329,8 +343,12 @@ def main() -> None:
                    "Country badges list the events placed only by country.")
 
     if _first_browser_run():
-        _rerun_soon()  # the timeline, table and panels come with the next run, a moment later
+        st.sidebar.caption("Loading the controls…")
+        _rerun_soon()  # the controls, timeline, table and panels come with the next run, a moment later
         return
+    _sidebar(events, articles, first, last)  # after the map: see _view_state
+    if corroboration.datasets:
+        st.sidebar.radio("Corroboration by imported data", CORROBORATION_FILTERS, key="corroboration_filter")
 
     st.subheader("Timeline")
     st.caption("Drag across the chart to choose a date window.")

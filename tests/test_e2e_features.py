@@ -93,6 +93,7 @@ def test_hostile_imported_text_runs_nothing_in_the_live_app(hostile_app, offline
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     frame = open_app(page, f"{hostile_app}/?start=2021-01-01&end=2021-12-31")
+    page.get_by_text(re.compile(r"^Imported: hostile")).first.wait_for(timeout=30_000)  # the sidebar follows the map
     assert page.get_by_text(re.compile(r"^Imported: hostile")).count() == 1
     # Open every popup and tooltip inside the map's iframe; clustered markers are first put on
     # the map directly (this test is about their text, not about clustering).

@@ -173,3 +173,43 @@ def test_brushing_the_timeline_sets_the_window(page):
     start, end = re.search(r"· (\d\d \w\w\w \d{4}) – (\d\d \w\w\w \d{4})", caption).groups()
     assert (start, end) != ("01 Jan 2021", "31 Dec 2021"), caption
     assert start.endswith("2021") and end.endswith("2021")
+
+
+# In the page: when the map's frame and the first sidebar control appear. In the map's frame:
+# the size of the first marker the moment it is in the document (zero while Leaflet's CSS is
+# missing or an animated zoom is running).
+OPEN_PROBE = """
+if (window === window.top) {
+  window.__seen = {};
+  const poll = setInterval(() => {
+    for (const [name, selector] of [['map', 'iframe[title="streamlit_folium.st_folium"]'],
+                                    ['controls', '[data-testid="stSidebar"] [data-testid="stSlider"]']]) {
+      if (!(name in window.__seen) && document.querySelector(selector)) window.__seen[name] = performance.now();
+    }
+    if ('map' in window.__seen && 'controls' in window.__seen) clearInterval(poll);
+  }, 4);
+} else {
+  const poll = setInterval(() => {
+    const marker = document.querySelector('path.event-marker');
+    if (marker) {
+      clearInterval(poll);
+      const box = marker.getBoundingClientRect();
+      window.__firstMarker = [box.width, box.height];
+    }
+  }, 2);
+}
+"""
+
+
+def test_on_page_open_the_map_comes_first_and_its_markers_show_at_once(browser, app_url):
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+    context.add_init_script(OPEN_PROBE)
+    page = context.new_page()
+    page.goto(app_url)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').wait_for(timeout=60_000)
+    seen = page.evaluate("window.__seen")
+    assert seen["map"] < seen["controls"], seen  # the sidebar's widgets come with the next run
+    [map_frame] = [frame for frame in page.frames if "streamlit_folium" in frame.url]
+    width, height = map_frame.evaluate("window.__firstMarker")
+    assert width > 0 and height > 0
+    context.close()
