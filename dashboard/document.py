@@ -83,9 +83,12 @@ def _category_of(sentence: str, dates: list[DateMention], promised: list[tuple[i
     """The category of what the sentence tells, read without its date expressions (in "a day
     after the Taliban's takeover of Kabul, the envoy said ..." the takeover only says when) and
     without what someone promised to do (see _promised_spans)."""
-    for start, end in sorted([(m.start, m.end) for m in dates] + list(promised), reverse=True):
-        sentence = sentence[:start] + " " * (end - start) + sentence[end:]
-    return guess_category(sentence)
+    parts, done = [], 0
+    for start, end in sorted([(m.start, m.end) for m in dates] + list(promised)):
+        start = max(start, done)  # one copy of the sentence, however many dates a long text holds
+        parts += [sentence[done:start], " " * max(0, end - start)]
+        done = max(done, end)
+    return guess_category("".join(parts) + sentence[done:])
 
 
 # "promised to crack down on ... attacks in X": what is promised, pledged, vowed or threatened
