@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +16,17 @@ from benchmarks.local_servers import CHROMIUM, CHROMIUM_ARGS, start_streamlit as
 
 SHARED = ROOT.parent / "shared"
 ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def _interrupt(signum, _frame):
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+
+def pytest_configure(config):
+    """A run stopped with SIGTERM (a CI timeout, `kill`) ends like Ctrl-C: fixtures tear down,
+    so the throwaway PostgreSQL and the app servers stop instead of outliving the run."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupt)
 
 
 @pytest.fixture(scope="session")
