@@ -129,17 +129,21 @@ def _main_country(readings: list[Reading]) -> PlaceMatch | None:
 _COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
            "eight": 8, "nine": 9, "ten": 10}
 _AFTER_PREVIOUS = re.compile(
-    r"\b(?:(?P<next>the (?:next|following) day)|(?P<before>the (?:previous day|day before))|(?P<same>the same day)"
+    r"\b(?:(?P<next>the (?:next|following) day)|(?P<before>the (?:previous day|day before))"
+    r"|(?P<same>(?:the|that) same day|(?:later|earlier) that day)"
     r"|(?P<soon>(?:shortly|soon) (?:thereafter|afterwards?|after that))"
     r"|(?P<count>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?P<unit>day|week|month)s? "
-    r"(?P<direction>later|earlier))\b",
+    r"(?P<direction>later|earlier)"
+    # "held for 378 days, until they escaped": the end of a span that began at the date before
+    r"|for (?P<span_count>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?P<span_unit>day|week|month)s?"
+    r",? until)\b",
     re.IGNORECASE,
 )
 
 
 def _dates_after(sentence: str, previous: DateMention) -> list[DateMention]:
-    """'the next day', 'two days later', 'a month later', 'shortly thereafter': counted from the previous
-    date in the text."""
+    """'the next day', 'two days later', 'a month later', 'shortly thereafter', 'later that day',
+    'held for 378 days, until': counted from the previous date in the text."""
     found = _AFTER_PREVIOUS.search(sentence)
     if not found:
         return []
@@ -150,16 +154,16 @@ def _dates_after(sentence: str, previous: DateMention) -> list[DateMention]:
                                         f"('{previous.text}') and the 30 days after")]
     # "The same day" after "in the early 2000s" names no day: count days and weeks only from a
     # date known to the week, months only from one known to the month.
-    unit = "day" if found["next"] or found["before"] or found["same"] else found["unit"].casefold()
+    counted, unit_word = found["count"] or found["span_count"], found["unit"] or found["span_unit"]
+    unit = "day" if found["next"] or found["before"] or found["same"] else unit_word.casefold()
     if (end - start).days > (31 if unit == "month" else 7):
         return []
     if found["next"] or found["before"] or found["same"]:
         shift = 1 if found["next"] else (-1 if found["before"] else 0)
         first, last = start + timedelta(days=shift), end + timedelta(days=shift)
     else:
-        count = int(found["count"]) if found["count"].isdigit() else _COUNTS[found["count"].casefold()]
-        sign = 1 if found["direction"].casefold() == "later" else -1
-        unit = found["unit"].casefold()
+        count = int(counted) if counted.isdigit() else _COUNTS[counted.casefold()]
+        sign = -1 if (found["direction"] or "").casefold() == "earlier" else 1
         if unit == "month":  # a month is not a fixed number of days: allow a week either way
             first, last = start + timedelta(days=sign * 30 * count - 7), end + timedelta(days=sign * 30 * count + 7)
         else:

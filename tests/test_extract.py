@@ -525,3 +525,13 @@ def test_a_date_inside_what_was_said_does_not_date_the_saying(gazetteer):
             "1990s.\n\nOfficials in Tashkent said on Aug. 3, 2021 that talks would follow.\n")
     found = [(c.place.place.name, c.date.date_start) for c in extract_candidates(text, PUBLISHED, gazetteer)]
     assert found == [("Tashkent", date(2021, 8, 3))]
+
+
+def test_later_that_day_and_a_span_until_count_from_the_date_before(gazetteer):
+    text = ("Fighters stormed the prison in Sheberghan on Aug. 6, 2021.\n\n"
+            "Later that day, officials in Mazar-i-Sharif asked for help.\n\n"
+            "The guards were held for 12 days, until they escaped to Termez.\n")
+    found = {c.place.place.name: c.date for c in extract_candidates(text, PUBLISHED, gazetteer)}
+    assert (found["Mazar-i-Sharif"].date_start, found["Mazar-i-Sharif"].basis) == (date(2021, 8, 6), "inferred")
+    assert found["Termez"].date_start == found["Termez"].date_end == date(2021, 8, 18)
+    assert "'for 12 days, until' counted from the date before it" in found["Termez"].note

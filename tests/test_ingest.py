@@ -140,7 +140,7 @@ def test_events_match_needs_date_overlap_and_distance():
         **kabul["properties"], "uncertainty_km": 500.0}})
 
 
-# Floors a little under the measured values (overall recall 86 % = 76/88, precision 91 % = 79/87;
+# Floors a little under the measured values (overall recall 86 % = 76/88, precision 91 % = 80/88;
 # weakest article: recall 83 %, precision 80 %), so a regression fails the test.
 RECALL_FLOOR, PRECISION_FLOOR = 0.86, 0.90
 ARTICLE_RECALL_FLOOR, ARTICLE_PRECISION_FLOOR = 0.83, 0.79
