@@ -78,6 +78,8 @@ def _init_from_url(first: date, last: date) -> None:
     st.session_state.articles = list(state.articles)
     st.session_state.review = list(state.review)
     st.session_state.q = state.q
+    st.session_state.corroboration_filter = next(label for label, value in CORROBORATION_FILTERS.items()
+                                                 if value == state.corroboration)
     st.session_state.selected_event = state.event
     st.session_state.online_tiles = False
     st.session_state.playing = False
@@ -149,6 +151,7 @@ def _view_state(first: date, last: date) -> ViewState:
         categories=tuple(st.session_state.categories), actors=tuple(st.session_state.actors),
         articles=tuple(st.session_state.articles), review=tuple(st.session_state.review),
         q=st.session_state.q.strip(), event=st.session_state.get("selected_event"),
+        corroboration=CORROBORATION_FILTERS[st.session_state.get("corroboration_filter", "all events")],
     )
 
 
@@ -287,7 +290,7 @@ def main() -> None:
     import_names = [name for name in imports if st.session_state.get(f"import_{name}", True)]
     corroboration = cached_corroboration(store, import_names, events)
     shown = with_corroboration(filter_by_corroboration(filter_events(events, state), corroboration,
-                                                       st.session_state.get("corroboration_filter")), corroboration)
+                                                       state.corroboration), corroboration)
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
     title_column, caption_column = st.columns([2, 3], vertical_alignment="center")
     title_column.markdown('<p class="app-title">Russia, the Taliban and Central Asia</p>', unsafe_allow_html=True)
@@ -348,7 +351,7 @@ def main() -> None:
         return
     _sidebar(events, articles, first, last)  # after the map: see _view_state
     if corroboration.datasets:
-        st.sidebar.radio("Corroboration by imported data", CORROBORATION_FILTERS, key="corroboration_filter")
+        st.sidebar.radio("Corroboration by imported data", list(CORROBORATION_FILTERS), key="corroboration_filter")
 
     st.subheader("Timeline")
     st.caption("Drag across the chart to choose a date window.")

@@ -211,12 +211,13 @@ def no_match_text(name: str, event: dict, miss: NearMiss) -> str:
     return text
 
 
-CORROBORATION_FILTERS = ("all events", "corroborated only", "not corroborated")
+# The sidebar's labels for the filter's values (ViewState.corroboration, `corroboration=` in a URL).
+CORROBORATION_FILTERS = {"all events": "", "corroborated only": "corroborated", "not corroborated": "uncorroborated"}
 
 
-def filter_by_corroboration(events: pd.DataFrame, corroboration: Corroboration, choice: str | None) -> pd.DataFrame:
-    """The events kept by the table's corroboration filter (all of them when no dataset is compared)."""
-    if not corroboration.datasets or choice not in CORROBORATION_FILTERS[1:]:
+def filter_by_corroboration(events: pd.DataFrame, corroboration: Corroboration, choice: str) -> pd.DataFrame:
+    """The events kept by the corroboration filter (all of them when no dataset is compared)."""
+    if not corroboration.datasets or choice not in ("corroborated", "uncorroborated"):
         return events
     found = pd.Series(corroboration.corroborated(events["id"]), index=events.index, dtype=bool)
-    return events[found] if choice == "corroborated only" else events[~found]
+    return events[found] if choice == "corroborated" else events[~found]

@@ -17,6 +17,10 @@ from dashboard.layers import LAYERS
 DEFAULT_LAYERS = tuple(LAYERS)
 
 
+# The corroboration filter's values in a URL (empty: every event, corroborated or not).
+CORROBORATION_CHOICES = ("corroborated", "uncorroborated")
+
+
 class ViewStateError(ValueError):
     """A bad value in a URL or on the command line; the message is one readable line."""
 
@@ -32,6 +36,7 @@ class ViewState:
     q: str = ""
     event: str | None = None  # the selected event id
     review: tuple[str, ...] = field(default=())  # empty: all review statuses
+    corroboration: str = ""  # "", or one of CORROBORATION_CHOICES
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.start > self.end:
@@ -39,6 +44,8 @@ class ViewState:
         unknown = [layer for layer in self.layers if layer not in LAYERS]
         if unknown:
             raise ViewStateError(f"unknown layer {unknown[0]!r}; choose from {', '.join(LAYERS)}")
+        if self.corroboration and self.corroboration not in CORROBORATION_CHOICES:
+            raise ViewStateError(f"corroboration: {self.corroboration!r} is not one of {', '.join(CORROBORATION_CHOICES)}")
 
 
 def parse_date(text: str, name: str) -> date:
@@ -53,7 +60,8 @@ def split_list(text: str | None) -> tuple[str, ...]:
 
 
 def state_from_query(params: Mapping[str, str]) -> ViewState:
-    """Read a view from URL query parameters (names: start, end, layers, categories, actors, q, event)."""
+    """Read a view from URL query parameters (names: start, end, layers, categories, actors, articles,
+    review, q, event, corroboration)."""
     values: dict = {}
     for name in ("start", "end"):
         if params.get(name):
@@ -67,6 +75,8 @@ def state_from_query(params: Mapping[str, str]) -> ViewState:
         values["q"] = params["q"]
     if params.get("event"):
         values["event"] = params["event"]
+    if params.get("corroboration"):
+        values["corroboration"] = params["corroboration"].strip().lower()
     return ViewState(**values)
 
 
@@ -86,6 +96,8 @@ def state_to_query(state: ViewState) -> dict[str, str]:
         params["q"] = state.q
     if state.event:
         params["event"] = state.event
+    if state.corroboration:
+        params["corroboration"] = state.corroboration
     return params
 
 

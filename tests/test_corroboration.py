@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from pyproj import Geod
@@ -16,7 +18,7 @@ from dashboard.corroboration import (
     corroborate,
     why_not_compared,
 )
-from dashboard.filters import ViewState
+from dashboard.filters import CORROBORATION_CHOICES, ViewState
 from dashboard.imports import import_dataset
 from dashboard.store import imported_datasets
 from test_imports import write_csv
@@ -248,10 +250,11 @@ def test_the_corroboration_filter_keeps_corroborated_or_uncorroborated_events(tm
     events = pd.DataFrame([event("airport", "2021-08-26"), event("later", "2021-10-01")])
     result = corroborate(store, ["ged"], events)
     keep = corroboration.filter_by_corroboration
-    assert list(keep(events, result, "corroborated only")["id"]) == ["airport"]
-    assert list(keep(events, result, "not corroborated")["id"]) == ["later"]
-    assert list(keep(events, result, "all events")["id"]) == ["airport", "later"]
-    assert list(keep(events, corroborate(store, [], events), "corroborated only")["id"]) == ["airport", "later"]
+    assert list(keep(events, result, "corroborated")["id"]) == ["airport"]
+    assert list(keep(events, result, "uncorroborated")["id"]) == ["later"]
+    assert list(keep(events, result, "")["id"]) == ["airport", "later"]
+    assert list(keep(events, corroborate(store, [], events), "corroborated")["id"]) == ["airport", "later"]
+    assert set(corroboration.CORROBORATION_FILTERS.values()) == {"", *CORROBORATION_CHOICES}
 
 
 def test_the_table_lists_imported_rows_with_their_dataset_and_events_with_their_corroboration(tmp_path,
@@ -373,3 +376,21 @@ def test_the_overview_inset_draws_imported_rows_outside_the_frame_in_their_datas
     svg = render_snapshot_svg(both, articles, [], title="t").decode()
     group = svg[svg.index('id="snapshot-overview-events"'):]
     assert group[:group.index("</g>\n   </g>")].count("fill: #e6007e") == 2  # the written file, not just the figure
+
+
+def test_the_corroboration_filter_travels_in_the_url(tmp_path, imports_dir):
+    from streamlit.testing.v1 import AppTest
+
+    imported(tmp_path, [row("near", "2021-08-26", away(5))])
+    app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py"), default_timeout=60)
+    app.query_params["corroboration"] = "corroborated"
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.sidebar.radio(key="corroboration_filter").value == "corroborated only"
+    listed = set(app.session_state["_table_ids"])  # the table's rows
+    assert "2021-08-26-kabul-airport-attack" in listed
+    assert "2021-08-17-taliban-patrol-kabul" not in listed  # not corroborated: left out
+    assert app.query_params["corroboration"] == "corroborated"
+
+    app.sidebar.radio(key="corroboration_filter").set_value("all events").run()
+    assert "corroboration" not in app.query_params

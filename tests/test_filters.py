@@ -78,10 +78,12 @@ def test_text_search_covers_titles_summaries_and_quotes(events, q, expected):
 
 def test_url_state_round_trip():
     state = ViewState(start=date(2021, 8, 1), end=date(2021, 8, 31), layers=("border", "base_201"),
-                      categories=("diplomacy", "statement"), actors=("Taliban", "CSTO"), q="embassy", event="aug16")
+                      categories=("diplomacy", "statement"), actors=("Taliban", "CSTO"), q="embassy", event="aug16",
+                      corroboration="uncorroborated")
     query = state_to_query(state)
     assert query == {"start": "2021-08-01", "end": "2021-08-31", "layers": "border,base_201",
-                     "categories": "diplomacy,statement", "actors": "Taliban,CSTO", "q": "embassy", "event": "aug16"}
+                     "categories": "diplomacy,statement", "actors": "Taliban,CSTO", "q": "embassy", "event": "aug16",
+                     "corroboration": "uncorroborated"}
     assert state_from_query(query) == state
 
 
@@ -94,6 +96,7 @@ def test_url_defaults_are_left_out_and_empty_layers_mean_none():
     ({"start": "2021-13-01"}, "start: '2021-13-01' is not a date"),
     ({"start": "2021-09-01", "end": "2021-08-01"}, "start 2021-09-01 is after end 2021-08-01"),
     ({"layers": "border,roads"}, "unknown layer 'roads'"),
+    ({"corroboration": "{{7*7}}"}, r"corroboration: '\{\{7\*7\}\}' is not one of corroborated, uncorroborated"),
 ])
 def test_bad_url_values_give_one_readable_line(query, message):
     with pytest.raises(ViewStateError, match=message):
