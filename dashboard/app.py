@@ -159,9 +159,9 @@ def _sidebar(events, articles, first: date, last: date) -> None:
     sidebar = st.sidebar
     sidebar.header("Time")
     presets = date_presets(first, last)
-    columns = sidebar.columns(len(presets))
-    for column, (label, window) in zip(columns, presets.items()):
-        column.button(label, key=f"preset_{label}", on_click=_set_window, args=window, width="stretch")
+    row = sidebar.container(horizontal=True, gap="small")  # buttons as wide as their labels (none cut to "Aug–…")
+    for label, window in presets.items():
+        row.button(label, key=f"preset_{label}", on_click=_set_window, args=window, width="content")
     sidebar.segmented_control("Era", list(ERAS), key="era", on_change=_on_era,
                               help="Zooms the slider to a period; the date boxes below reach every day")
     low, high = _slider_bounds(first, last)

@@ -213,3 +213,14 @@ def test_on_page_open_the_map_comes_first_and_its_markers_show_at_once(browser, 
     width, height = map_frame.evaluate("window.__firstMarker")
     assert width > 0 and height > 0
     context.close()
+
+
+def test_the_sidebar_buttons_show_their_whole_labels(page):
+    open_map(page, "/")
+    buttons = page.locator('[data-testid="stSidebar"] button')
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="All", exact=True).wait_for(timeout=30_000)
+    cut = page.locator('[data-testid="stSidebar"]').evaluate("""sidebar => [...sidebar.querySelectorAll('button')]
+        .filter(b => b.offsetWidth > 0)
+        .filter(b => [b, ...b.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1))
+        .map(b => b.textContent)""")
+    assert buttons.count() >= 3 and cut == [], cut
