@@ -517,3 +517,17 @@ def test_a_date_with_a_timezone_offset_beside_other_formats_is_read_as_its_local
     report = import_dataset(source, format="acled", name="acled_tz")
     assert report.imported == 3 and not report.rejected
     assert [row["date_start"] for row in stored(imports_dir, "acled_tz")] == ["2021-08-03", "2021-08-04", "2021-08-05"]
+
+
+def test_a_year_0_date_beside_mixed_offsets_is_a_rejected_row_not_a_crash(tmp_path, imports_dir):
+    """Mixed offsets send the column through the one-by-one fallback, whose year-0 value overflowed."""
+    source = write_csv(tmp_path / "mixed.csv", ["lat", "lon", "date"], [
+        ["36.7", "68.8", "2021-08-03T10:00:00+05:00"],
+        ["36.7", "68.8", "2021-08-04T23:30:00-03:00"],
+        ["36.7", "68.8", "0000-01-01"],
+    ])
+    report = import_dataset(source, format="csv", name="mixed")
+    assert report.imported == 2
+    assert [(r.row, r.field, r.reason) for r in report.rejected] == [
+        (3, "date", "date '0000-01-01' is outside 1800–2100")]
+    assert [row["date_start"] for row in stored(imports_dir, "mixed")] == ["2021-08-03", "2021-08-04"]

@@ -109,8 +109,8 @@ def _to_datetime(texts: pd.Series, fmt: str) -> pd.Series:
     offsets); a value with a UTC offset keeps its local day ("2021-08-03T23:00+05:00" is 3 August)."""
     try:
         parsed = pd.to_datetime(texts, format=fmt, errors="coerce")
-    except (ValueError, OverflowError):
-        return pd.Series([_one_datetime(text, fmt) for text in texts], index=texts.index, dtype="datetime64[ns]")
+    except (ValueError, OverflowError):  # microseconds: a year-0 value fits and is rejected as out of range
+        return pd.Series([_one_datetime(text, fmt) for text in texts], index=texts.index, dtype="datetime64[us]")
     return parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
 
 
