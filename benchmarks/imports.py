@@ -1,9 +1,11 @@
 """Imported datasets at 10k, 100k and 1M rows: the store (GeoParquet + DuckDB) against GeoJSON files.
 
     python -m benchmarks.imports [--sizes 10000,100000,1000000] [--geojson-max 100000]
+                                 [--format acled|ucdp|generic]
 
-For each size an ACLED-shaped CSV is generated (benchmarks/synthetic.py), then each measure
-runs in a fresh process, so its peak memory is its own:
+For each size a CSV of the chosen shape (ACLED by default, UCDP GED or a generic CSV) is
+generated (benchmarks/synthetic.py) and imported in that format, then each measure runs in a
+fresh process, so its peak memory is its own:
 
   import s, import RSS   import the file (map, validate, write), and that process's peak RSS
   start s, start RSS     a new process: load the modules, the curated events and the dataset,
@@ -37,6 +39,7 @@ from pathlib import Path
 from dashboard.cli import Parser, count_arg, counts_arg, run
 
 ROOT = Path(__file__).resolve().parent.parent
+FORMAT_SHAPES = {"acled": "acled", "ucdp": "ucdp", "generic": "csv"}  # --format -> the import format
 YEAR = (date(2021, 1, 1), date(2021, 12, 31))
 
 
@@ -47,11 +50,11 @@ def _peak_rss_mb() -> float:
 # --- the store --------------------------------------------------------------------------------
 
 
-def store_import(source: Path, folder: Path) -> dict:
+def store_import(source: Path, folder: Path, format: str = "acled") -> dict:
     from dashboard.imports import import_dataset
 
     started = time.perf_counter()
-    report = import_dataset(source, format="acled", name="bench", imports_dir=folder, max_bytes=10**12)
+    report = import_dataset(source, format=format, name="bench", imports_dir=folder, max_bytes=10**12)
     import_s = time.perf_counter() - started
     url = os.environ.get("DASHBOARD_DATABASE_URL")
     if url:  # the table and its indexes
@@ -111,14 +114,14 @@ def store_view(folder: Path) -> dict:
 # --- GeoJSON files, as before the store -------------------------------------------------------------
 
 
-def geojson_import(source: Path, folder: Path) -> dict:
-    from dashboard.imports.acled import _map_acled
+def geojson_import(source: Path, folder: Path, format: str = "acled") -> dict:
+    from dashboard.imports.pipeline import _FORMAT_MAPPERS
     from dashboard.imports.reading import _read_csv
     from dashboard.imports.rows import _drop_duplicate_ids
 
     started = time.perf_counter()
-    table = _read_csv(source, str(source), "acled")
-    features, rejected = _map_acled(table, str(source), "bench", {})
+    table = _read_csv(source, str(source), format)
+    features, rejected = _FORMAT_MAPPERS[format](table, str(source), "bench", {})
     del table
     features, _ = _drop_duplicate_ids(features, rejected)
     folder.mkdir(parents=True, exist_ok=True)
@@ -196,8 +199,8 @@ def _child(kind: str, step: str, *paths: str, url: str | None = None) -> dict:
     return result
 
 
-def measure(kind: str, source: Path, folder: Path, url: str | None = None) -> dict:
-    result = _child(kind, "import", str(source), str(folder), url=url)
+def measure(kind: str, source: Path, folder: Path, url: str | None = None, format: str = "acled") -> dict:
+    result = _child(kind, "import", format, str(source), str(folder), url=url)
     result.update(_child(kind, "start", str(folder), url=url))
     result.update(_child(kind, "view", str(folder), url=url))
     return result
@@ -207,7 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--step"] and len(argv) >= 3 and (argv[1], argv[2]) in STEPS:  # one measured step, internal
         kind, step, *paths = argv[1:]
-        print(json.dumps(STEPS[(kind, step)](*(Path(p) for p in paths))))
+        options = {}
+        if step == "import":  # its first argument is the import format
+            options["format"], *paths = paths
+        print(json.dumps(STEPS[(kind, step)](*(Path(p) for p in paths), **options)))
         return 0
     parser = Parser(prog="python -m benchmarks.imports", description=__doc__,
                     formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -215,13 +221,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated row counts, 1 to 10,000,000 each")
     parser.add_argument("--geojson-max", type=count_arg(1, 10_000_000), default=100_000,
                         help="largest size run the GeoJSON way")
+    parser.add_argument("--format", choices=list(FORMAT_SHAPES), default="acled",
+                        help="the shape of the synthetic file and the format it is imported as (default acled)")
     parser.add_argument("--postgis", action="store_true",
                         help="also measure the PostGIS store, on a throwaway server started like the tests' one")
     return run("benchmarks.imports", lambda: _benchmark(parser.parse_args(argv)))
 
 
 def _benchmark(args) -> int:
-    from benchmarks.synthetic import write_synthetic_acled
+    from benchmarks.synthetic import SYNTHETIC_WRITERS
 
     server = None
     if args.postgis:
@@ -230,27 +238,28 @@ def _benchmark(args) -> int:
 
         server = PostgresServer().start()
     try:
-        _table(args, write_synthetic_acled, server)
+        _table(args, SYNTHETIC_WRITERS[FORMAT_SHAPES[args.format]], server)
     finally:
         if server is not None:
             server.stop()
     return 0
 
 
-def _table(args, write_synthetic_acled, server) -> None:
-
+def _table(args, write_synthetic, server) -> None:
+    format = FORMAT_SHAPES[args.format]
     columns = ("rows", "storage", "import s", "import RSS", "file", "start s", "start RSS", "filter s", "payload",
                "png s", "in 2021")
     print(f"{columns[0]:>9} {columns[1]:>8} {columns[2]:>9} {columns[3]:>10} {columns[4]:>9} {columns[5]:>8} "
           f"{columns[6]:>9} {columns[7]:>9} {columns[8]:>9} {columns[9]:>6}  {columns[10]}")
     for count in args.sizes:
         with tempfile.TemporaryDirectory() as folder:
-            source = write_synthetic_acled(Path(folder) / "acled.csv", count)
+            source = write_synthetic(Path(folder) / f"{args.format}.csv", count)
             for kind in ("geojson", "store", "postgis") if server else ("geojson", "store"):
                 if kind == "geojson" and count > args.geojson_max:
                     print(f"{count:>9,} {kind:>8}   not run (over --geojson-max {args.geojson_max:,})")
                     continue
-                r = measure(kind, source, Path(folder) / kind, url=server.new_database() if kind == "postgis" else None)
+                r = measure(kind, source, Path(folder) / kind, url=server.new_database() if kind == "postgis" else None,
+                            format=format)
                 shown = f"{r['visible']:,}" + (" as grid counts" if r["aggregated"] else " points")
                 print(f"{count:>9,} {kind:>8} {r['import_s']:>9.1f} {r['import_rss_mb']:>8.0f}MB "
                       f"{r['file_mb']:>7.1f}MB {r['start_s']:>8.2f} {r['start_rss_mb']:>7.0f}MB {r['filter_s']:>9.3f} "

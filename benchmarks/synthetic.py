@@ -1,7 +1,9 @@
 """Synthetic data for benchmarks and scale tests only (never shown as data).
 
-:func:`synthetic_events` makes prepared event frames; :func:`write_synthetic_acled` writes an
-ACLED-shaped CSV export of any length, a chunk at a time, for the import benchmark.
+:func:`synthetic_events` makes prepared event frames; :func:`write_synthetic_acled`,
+:func:`write_synthetic_ucdp` and :func:`write_synthetic_generic` write an ACLED-shaped, UCDP
+GED-shaped or generic CSV file of any length, a chunk at a time, for the import benchmark
+(:data:`SYNTHETIC_WRITERS`, by import format).
 """
 
 from __future__ import annotations
@@ -75,3 +77,66 @@ def write_synthetic_acled(path: Path, count: int, seed: int = 0, chunk: int = 10
                  f"Synthetic benchmark event {i}: clashes reported.", str(i % 7)]
                 for j, i in enumerate(range(first, first + n)))
     return path
+
+
+UCDP_HEADER = ["id", "year", "type_of_violence", "conflict_name", "side_a", "side_b", "source_article",
+               "source_office", "where_prec", "where_coordinates", "adm_1", "latitude", "longitude", "country",
+               "date_start", "date_end", "best"]
+_UCDP_SIDES = [("Government of Afghanistan", "Taleban"), ("Taleban", "Civilians"), ("Government of Afghanistan", "IS"),
+               ("IS", "Civilians")]
+
+
+def write_synthetic_ucdp(path: Path, count: int, seed: int = 0, chunk: int = 100_000) -> Path:
+    """A plausible UCDP GED file of ``count`` rows over Afghanistan, 2019–2022: where_prec 1–7, some
+    events spanning several days, about one row in ten without a source article."""
+    rng = np.random.default_rng(seed)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(UCDP_HEADER)
+        for first in range(0, count, chunk):
+            n = min(chunk, count - first)
+            starts = np.datetime64("2019-01-01") + rng.integers(0, 4 * 365, n)
+            ends = (starts + rng.choice([0, 0, 0, 1, 6], n)).astype(str)
+            starts = starts.astype(str)
+            where_prec = rng.choice(["1", "1", "2", "3", "4", "5", "6", "7"], n)
+            violence = rng.choice(["1", "2", "3"], n)
+            lat = rng.uniform(30.0, 38.0, n)
+            lon = rng.uniform(61.0, 71.0, n)
+            writer.writerows(
+                [str(400_000 + i), starts[j][:4], violence[j], "Afghanistan: Government", *_UCDP_SIDES[i % 4],
+                 "" if i % 10 == 0 else f"Synthetic wire,{starts[j]},Clashes reported near place {i % 500}",
+                 "Synthetic wire", where_prec[j], f"Place {i % 500} village", "Kunduz province",
+                 f"{lat[j]:.4f}", f"{lon[j]:.4f}", "Afghanistan", starts[j], ends[j], str(i % 9)]
+                for j, i in enumerate(range(first, first + n)))
+    return path
+
+
+GENERIC_HEADER = ["event_id", "date", "end_date", "title", "latitude", "longitude", "country", "place", "category",
+                  "actors", "summary", "source", "location_precision", "uncertainty_km"]
+_GENERIC_CATEGORIES = ["armed_conflict", "attack", "diplomacy", "Skirmish"]
+
+
+def write_synthetic_generic(path: Path, count: int, seed: int = 0, chunk: int = 100_000) -> Path:
+    """A plausible generic event CSV of ``count`` rows: guessable column names, some end dates,
+    one row in four stating its own location precision."""
+    rng = np.random.default_rng(seed)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(GENERIC_HEADER)
+        for first in range(0, count, chunk):
+            n = min(chunk, count - first)
+            starts = np.datetime64("2019-01-01") + rng.integers(0, 4 * 365, n)
+            ends = (starts + rng.choice([0, 2], n)).astype(str)
+            starts = starts.astype(str)
+            lat = rng.uniform(30.0, 38.0, n)
+            lon = rng.uniform(61.0, 71.0, n)
+            writer.writerows(
+                [f"E{i}", starts[j], ends[j] if i % 3 == 0 else "", f"Synthetic event {i}", f"{lat[j]:.4f}",
+                 f"{lon[j]:.4f}", "Afghanistan", f"Place {i % 500}", _GENERIC_CATEGORIES[i % 4], "Taliban; Russia",
+                 f"Synthetic benchmark event {i}." if i % 2 else "", "Synthetic wire",
+                 *(("province", "50") if i % 4 == 0 else ("", ""))]
+                for j, i in enumerate(range(first, first + n)))
+    return path
+
+
+SYNTHETIC_WRITERS = {"acled": write_synthetic_acled, "ucdp": write_synthetic_ucdp, "csv": write_synthetic_generic}
