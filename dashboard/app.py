@@ -32,7 +32,7 @@ from dashboard.filters import (  # noqa: E402
 )
 from dashboard.formatting import event_card_html, events_table, highlight_row, markdown_text  # noqa: E402
 from dashboard.layers import LAYERS  # noqa: E402
-from dashboard.map_overlays import build_overlays  # noqa: E402
+from dashboard.map_overlays import VIEW_KEY, build_overlays, view_report_group  # noqa: E402
 from dashboard.mapping import (  # noqa: E402
     MAX_DETAILED_EVENTS, build_base_map, build_event_group, build_layer_groups, event_id_from_tooltip,
 )
@@ -41,7 +41,7 @@ from dashboard.review import CANDIDATES_DIR  # noqa: E402
 from dashboard.store import StoreError, curated_store, imported_datasets  # noqa: E402
 from dashboard.time_controls import ERAS, clip_window, era_bounds, era_for_window  # noqa: E402
 from dashboard.timeline import BRUSH, timeline_chart, window_from_brush  # noqa: E402
-from dashboard.ui_export import render_export_panel  # noqa: E402
+from dashboard.ui_export import follows_map_view, render_export_panel  # noqa: E402
 from dashboard.ui_corroboration import imported_row, listed_rows, render_corroboration, unlisted_notes  # noqa: E402
 from dashboard.ui_imports import render_import_panel  # noqa: E402
 from dashboard.ui_review import render_ingest_panel, render_review_panel  # noqa: E402
@@ -110,8 +110,13 @@ def _on_brush() -> None:
 
 
 def _on_map_click() -> None:
-    """A click on an event marker selects it everywhere (card, table, timeline, URL)."""
-    event_id = event_id_from_tooltip((st.session_state.get("map") or {}).get("last_object_clicked_tooltip"))
+    """A click on an event marker selects it everywhere (card, table, timeline, URL); a reported view is kept
+    for the export of the current view (the map reports it only while that export is chosen)."""
+    value = st.session_state.get("map") or {}
+    if value.get(VIEW_KEY):  # a report of the view, not a click
+        st.session_state._map_view = value[VIEW_KEY]
+        return
+    event_id = event_id_from_tooltip(value.get("last_object_clicked_tooltip"))
     if event_id:
         st.session_state.selected_event = event_id
         st.session_state._focus_map = False  # the user is looking at it already
@@ -317,6 +322,7 @@ def main() -> None:
     if selected is None and state.event:
         selected = imported_row(store, import_names, state.event)
     groups.append(build_overlays(shown, state.layers, import_colors))
+    groups.append(view_report_group(follows_map_view()))  # pans rerun the page only while exporting the view
     # Last (tests fit the map to it); no popups: a click selects the event and its card shows beside the map.
     groups.append(build_event_group(shown, articles, selected=state.event, popups=False))
     base = build_base_map(st.session_state.online_tiles)
@@ -326,11 +332,11 @@ def main() -> None:
     # The card column is (almost) nothing until an event is selected: the map gets the width.
     map_column, card_column = st.columns([3, 1] if selected is not None else [1, 0.001])
     with map_column:
-        # No rerun on pan or zoom: only a click (its tooltip names the event), or the bounds
-        # when the user asked exports to follow the map's extent.
-        tracked = ["last_object_clicked_tooltip"] + (["bounds"] if st.session_state.get("track_extent") else [])
-        map_state = st_folium(base, key="map", height=MAP_HEIGHT, use_container_width=True, returned_objects=tracked,
-                              feature_group_to_add=groups, center=center, zoom=zoom, on_change=_on_map_click)
+        # No rerun on pan or zoom: only a click (its tooltip names the event), or the map's view while the
+        # user exports the current view (view_report_group).
+        st_folium(base, key="map", height=MAP_HEIGHT, use_container_width=True,
+                  returned_objects=["last_object_clicked_tooltip"], feature_group_to_add=groups, center=center,
+                  zoom=zoom, on_change=_on_map_click)
         if shown_imports:
             st.caption(markdown_text(" · ".join(layer.caption() for layer in shown_imports.values())))
     with card_column:
@@ -368,9 +374,7 @@ def main() -> None:
 
     export_tab, article_tab, import_tab = st.tabs(["Export this view", "Add an article", "Import a dataset"])
     with export_tab:
-        st.checkbox("Follow the map's current extent (the page then updates after each pan or zoom)",
-                    key="track_extent")
-        render_export_panel(shown, articles, state, (map_state or {}).get("bounds") if "bounds" in tracked else None,
+        render_export_panel(shown, articles, state, st.session_state.get("_map_view") if follows_map_view() else None,
                             imported=list(shown_imports))
     with article_tab:
         render_ingest_panel(CANDIDATES_DIR, known_articles=articles, store=curated_data)

@@ -271,4 +271,63 @@ def build_overlays(events: pd.DataFrame, layer_ids, import_colors: dict[str, str
     return group
 
 
-__all__ = ["DECLUTTER_JS", "Declutter", "build_overlays", "category_color", "legend_rows", "out_of_view_points"]
+# The map reports its view (st_folium's component value, key VIEW_KEY) only while an export of the current view is
+# chosen: then after each pan or zoom (one rerun each), else never. st_folium fixes its returned_objects when the
+# map is first drawn, so its own "bounds" cannot be switched on later; this uses its public window.Streamlit.
+VIEW_KEY = "view_bounds"
+
+
+class _ViewReport(LiteralMacroElement):
+    """Reports the map's bounds now and after every move while ``active`` (a view already reported is not sent
+    again: redrawing the groups after a selection is no new view); removes its handler otherwise.
+
+    A report carries st_folium's own value as it stands (the last clicked tooltip) and leaves that as
+    st_folium's previous value, so st_folium's own move handler finds nothing new to send; the app
+    reads a value with the view as a report, never as a click.
+    """
+
+    _template = folium.elements.Template(
+        """{% macro script(this, kwargs) %}
+        (function (map, active) {
+            if (window.__viewReport) { map.off('moveend', window.__viewReport); window.__viewReport = null; }
+            if (!active) return;
+            var timer = null;
+            function report() {
+                clearTimeout(timer);
+                timer = setTimeout(function () {
+                    var global = window.__GLOBAL_DATA__, b = map.getBounds();
+                    if (!global || !window.Streamlit) return;
+                    var bounds = {_southWest: {lat: b.getSouth(), lng: b.getWest()},
+                                  _northEast: {lat: b.getNorth(), lng: b.getEast()}};
+                    if (JSON.stringify(bounds) === window.__viewReported) return;  // the app has this view
+                    window.__viewReported = JSON.stringify(bounds);
+                    var own = {last_object_clicked_tooltip: global.last_object_clicked_tooltip};
+                    var data = Object.assign({}, own);
+                    data[{{ this.key|tojson }}] = bounds;
+                    global.previous_data = own;
+                    window.Streamlit.setComponentValue(data);
+                }, 300);
+            }
+            window.__viewReport = report;
+            map.on('moveend', report);
+            report();  // the view the user sees now
+        })({{ this._parent._parent.get_name() }}, {{ this.active|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, active: bool):
+        super().__init__()
+        self._name = "ViewReport"
+        self.active = bool(active)
+        self.key = VIEW_KEY
+
+
+def view_report_group(active: bool) -> folium.FeatureGroup:
+    """A feature group that makes the map report its view (``VIEW_KEY``) while ``active``; see _ViewReport."""
+    group = folium.FeatureGroup(name="View report", control=False)
+    _ViewReport(active).add_to(group)
+    return group
+
+
+__all__ = ["DECLUTTER_JS", "VIEW_KEY", "Declutter", "build_overlays", "category_color", "legend_rows", "out_of_view_points",
+           "view_report_group"]

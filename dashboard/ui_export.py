@@ -17,8 +17,10 @@ from dashboard.export import FORMATS, SIZE_LABELS, SIZE_PRESETS, bbox_from_bound
 from dashboard.filters import ViewState
 from dashboard.formatting import markdown_text
 
-FIT_TO_EVENTS = "Fit to events"
+REGION_OF_INTEREST = "Region of interest"
 CURRENT_VIEW = "Current map view"
+FIT_TO_EVENTS = "Fit to events"
+EXTENTS = [REGION_OF_INTEREST, CURRENT_VIEW, FIT_TO_EVENTS]
 FORMAT_LABELS = {"png": "PNG", "pdf": "PDF", "svg": "SVG", "html": "HTML", "geojson": "GeoJSON", "csv": "CSV"}
 FORMAT_HELP = {
     "png": "Figure for slides and reports: layers, events, legend, scale bar and numbered sources.",
@@ -79,6 +81,12 @@ def export_downloads(
     return downloads
 
 
+def follows_map_view(key: str = "export") -> bool:
+    """True while the user has chosen to export the map's current view: only then does the map report its view
+    (one rerun per pan or zoom); otherwise panning never reruns the page."""
+    return st.session_state.get(f"{key}_extent") == CURRENT_VIEW
+
+
 def render_export_panel(
     events: pd.DataFrame,
     articles: dict[str, dict],
@@ -90,8 +98,9 @@ def render_export_panel(
 ) -> None:
     """Draw the export controls for the filtered ``events`` shown in ``state``.
 
-    ``bounds`` is st_folium's ``bounds`` value (or a minlon, minlat, maxlon, maxlat tuple);
-    without it the figure shows the region of interest (or fits the events, if the user asks).
+    ``bounds`` is the map's last reported view (st_folium's bounds format, or a minlon, minlat,
+    maxlon, maxlat tuple); the map reports it only while "Current map view" is chosen
+    (``follows_map_view``). Until it has, that figure shows the region of interest the map opens on.
     ``imported``: the names of the datasets whose layer is on; their rows in the view (or grid
     counts, in pictures) are part of every file.
     """
@@ -99,10 +108,13 @@ def render_export_panel(
     st.markdown("**Export this view**")
     size = st.radio("Figure size", list(SIZE_PRESETS), format_func=SIZE_LABELS.get, horizontal=True,
                     key=f"{key}_size")
-    extent = st.radio("Figure extent", [CURRENT_VIEW, FIT_TO_EVENTS], horizontal=True, key=f"{key}_extent",
-                      disabled=bbox is None,
-                      help="The map's current view, or the smallest view that shows every event. "
-                           "Until the map reports its view, figures show the region of interest the map opens on.")
+    extent = st.radio("Figure extent", EXTENTS, horizontal=True, key=f"{key}_extent",
+                      help="The region of interest the map opens on; the view you see on the map (the page then "
+                           "updates after each pan or zoom, so the figure follows it); or the smallest view that "
+                           "shows every event.")
+    if extent == CURRENT_VIEW:
+        st.caption(f"Map view: {_describe(bbox)} · updated after each pan or zoom while this is chosen" if bbox else
+                   "Waiting for the map to report its view; until then figures show the region of interest.")
     label_sources = st.checkbox("Number markers by their sources", value=True, key=f"{key}_numbers")
     rows = " + imported rows of " + ", ".join(imported) if imported else ""
     st.caption(markdown_text(f"{len(events):,} event{'s' if len(events) != 1 else ''}{rows} · ")
@@ -116,3 +128,9 @@ def render_export_panel(
         row.download_button(download.label, data=download.make_data, file_name=download.file_name,
                             mime=download.mime, on_click="ignore", help=download.help,
                             key=f"{key}_{download.file_name.rsplit('.', 1)[1]}", width="content")
+
+
+def _describe(bbox: tuple[float, float, float, float]) -> str:
+    """'66.00–72.00°E, 34.00–39.50°N' (west and south as negative degrees)."""
+    minlon, minlat, maxlon, maxlat = bbox
+    return f"{minlon:.2f}–{maxlon:.2f}°E, {minlat:.2f}–{maxlat:.2f}°N"

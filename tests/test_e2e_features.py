@@ -11,6 +11,7 @@ from PIL import Image
 from conftest import start_app
 from dashboard.imports import import_dataset
 from hostile import HOSTILE_STRINGS, write_hostile_acled_csv
+from test_e2e_corroboration import click_marker
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
@@ -95,20 +96,22 @@ def test_hostile_imported_text_runs_nothing_in_the_live_app(hostile_app, offline
     frame = open_app(page, f"{hostile_app}/?start=2021-01-01&end=2021-12-31")
     page.get_by_text(re.compile(r"^Imported: hostile")).first.wait_for(timeout=30_000)  # the sidebar follows the map
     assert page.get_by_text(re.compile(r"^Imported: hostile")).count() == 1
+    click_marker(page, "hostile:XSS1")  # its text reaches the card beside the map as text
+    page.get_by_text("Imported row hostile:XSS1 of dataset hostile").wait_for(timeout=30_000)
+    card = page.locator(".event-card").inner_text()
+    assert HOSTILE_STRINGS[1] in card and HOSTILE_STRINGS[2] in card, card  # its text and its second actor
     # Open every popup and tooltip inside the map's iframe; clustered markers are first put on
-    # the map directly (this test is about their text, not about clustering).
+    # the map directly (this test is about their text, not about clustering). Imported markers,
+    # like events, have a tooltip and open their card beside the map.
     shown_texts = frame.locator("body").evaluate(
         """() => { const texts = [];
                    (window.feature_group || []).forEach(group => group.eachLayer(function visit(layer) {
                        if (layer.eachLayer) { layer.eachLayer(visit); return; }
-                       if (!(layer.getPopup && layer.getPopup())) return;
-                       if (!layer._map) layer.addTo(group._map);
-                       layer.openPopup();
-                       texts.push(layer.getPopup().getElement().innerText);
-                       if (layer.getTooltip && layer.getTooltip()) {
-                           layer.openTooltip();
-                           texts.push(layer.getTooltip().getElement().innerText);
-                       }
+                       const popup = layer.getPopup && layer.getPopup(), tip = layer.getTooltip && layer.getTooltip();
+                       if (!popup && !tip) return;
+                       if (!layer._map) layer.addTo(window.map);
+                       if (popup) { layer.openPopup(); texts.push(popup.getElement().innerText); }
+                       if (tip) { layer.openTooltip(); texts.push(tip.getElement().innerText); }
                    }));
                    return texts; }"""
     )
@@ -153,3 +156,62 @@ def test_selecting_a_table_row_focuses_the_map_and_opens_the_card(app_url, offli
             break
         time.sleep(0.3)
     assert abs(center["lat"] - event["lat"]) < 0.5 and abs(center["lng"] - event["lon"]) < 0.5, center
+
+
+DRILLS = "2021-08-russia-tajikistan-uzbekistan-drills-near-afghan-border"  # a single marker at Kharb-Maydon
+DRILLS_TITLE = "Russia, Tajikistan and Uzbekistan drill"
+
+
+def test_the_export_of_the_current_view_follows_the_map_and_pans_rerun_only_while_it_is_chosen(app_url, browser):
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    sent: list[float] = []  # the browser's messages to the server: a rerun is one of them
+    page.on("websocket", lambda ws: ws.on("framesent", lambda _payload: sent.append(time.monotonic())))
+    try:
+        frame = open_app(page, f"{app_url}/?start=2021-08-01&end=2021-10-31")
+        page.get_by_role("tab", name="Export this view").click()
+        extent = page.get_by_role("radiogroup", name="Figure extent")
+        extent.wait_for(timeout=60_000)
+
+        def pan_and_count(dx: int, dy: int) -> int:
+            time.sleep(1.0)
+            before = len(sent)
+            frame.locator("body").evaluate(f"() => window.map.panBy([{dx}, {dy}], {{animate: false}})")
+            time.sleep(2.0)
+            return len(sent) - before
+
+        assert pan_and_count(200, 100) == 0  # not exporting the view: a pan is the browser's business only
+
+        page.get_by_text("Current map view", exact=True).click()
+        caption = page.get_by_text(re.compile(r"^Map view: "))
+        caption.wait_for(timeout=30_000)
+        # A click still selects its event; a report of the view never selects it again once cleared.
+        click_marker(page, DRILLS)
+        page.locator(".event-card b", has_text=DRILLS_TITLE).wait_for(timeout=30_000)
+        page.get_by_role("button", name="Clear selection").click()
+        page.locator(".event-card").wait_for(state="detached", timeout=30_000)
+        assert pan_and_count(-400, 150) >= 1  # now the map reports each new view
+        time.sleep(1.5)
+        assert page.locator(".event-card").count() == 0
+        bounds = frame.locator("body").evaluate(
+            "() => { const b = window.map.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }")
+        expected = f"Map view: {bounds[0]:.2f}–{bounds[2]:.2f}°E, {bounds[1]:.2f}–{bounds[3]:.2f}°N"
+        deadline = time.monotonic() + 20
+        while not page.get_by_text(expected).count() and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert page.get_by_text(expected).count() == 1, (expected, caption.all_inner_texts())
+        # The files are of that view: the HTML export opens on exactly those bounds.
+        with page.expect_download(timeout=60_000) as download_info:
+            page.get_by_role("button", name="Download HTML").click()
+        html = download_info.value.path().read_text(encoding="utf-8")
+        fitted = re.findall(r"fitBounds\(\s*\[\[([-\d.]+),\s*([-\d.]+)\],\s*\[([-\d.]+),\s*([-\d.]+)\]\]", html)
+        assert fitted, "the HTML export has no fitBounds"
+        south, west, north, east = (float(v) for v in fitted[-1])  # the last: the view, after the default
+        assert abs(west - bounds[0]) < 0.01 and abs(east - bounds[2]) < 0.01
+        assert abs(south - bounds[1]) < 0.01 and abs(north - bounds[3]) < 0.01
+
+        page.get_by_text("Region of interest", exact=True).click()
+        caption.wait_for(state="detached", timeout=30_000)
+        assert pan_and_count(150, -50) == 0  # stopped following: no more reruns on pan
+    finally:
+        context.close()

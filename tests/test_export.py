@@ -452,18 +452,35 @@ def test_export_panel_draws_the_six_download_buttons_and_a_size_choice(events):
     assert size.options == ["Slide (1600×1000 px)", "A4 landscape (300 dpi)"] and size.value == "slide"
     size.set_value("a4").run()
     assert not app.exception and app.radio(key="export_size").value == "a4"
-    assert app.radio(key="export_extent").disabled is False
     assert "5 events" in app.caption[0].value
+    extent = app.radio(key="export_extent")
+    assert extent.options == ["Region of interest", "Current map view", "Fit to events"]
+    assert extent.value == "Region of interest"  # the map reports no view (and pans cause no rerun) until asked
+    extent.set_value("Current map view").run()
+    assert not app.exception
+    assert any(c.value.startswith("Map view: 66.00–72.00°E, 34.00–39.50°N") for c in app.caption)
 
 
-def test_export_panel_without_map_bounds_fits_the_events(events):
+def _follows_script():
+    import streamlit as st
+
+    from dashboard.ui_export import follows_map_view
+
+    st.caption(f"follows: {follows_map_view()}")
+
+
+def test_export_panel_says_when_the_map_has_not_reported_its_view_yet(events):
     from streamlit.testing.v1 import AppTest
 
     app = AppTest.from_function(_panel_script, kwargs={"events": events, "articles": ARTICLES, "state": ViewState(),
                                                        "bounds": None}, default_timeout=30).run()
-    assert not app.exception
-    assert app.radio(key="export_extent").disabled is True
-    assert len(app.get("download_button")) == 6
+    assert not app.exception and len(app.get("download_button")) == 6
+    app.radio(key="export_extent").set_value("Current map view").run()
+    assert any("Waiting for the map to report its view" in c.value for c in app.caption)
+    with_view = AppTest.from_function(_follows_script, default_timeout=30).run()
+    assert [c.value for c in with_view.caption][-1] == "follows: False"
+    with_view.session_state["export_extent"] = "Current map view"
+    assert [c.value for c in with_view.run().caption][-1] == "follows: True"  # the app asks the map for its view
 
 
 def test_export_downloads_make_the_right_files_lazily(events):

@@ -18,6 +18,7 @@ import pytest
 from conftest import start_app
 from dashboard.imports import import_dataset
 from hostile import ACLED_HEADER, INJECTION_PAYLOADS
+from test_e2e_corroboration import click_marker
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 Q = '{{ cycler.__init__.__globals__.os.getpid() }}{{7*7}}<img src=x onerror="window.__xss=1">$x^2$'
@@ -58,25 +59,27 @@ def test_hostile_search_and_import_reach_the_reader_as_text(injection_app, offli
     assert page.get_by_label("Search titles, summaries and quotes").input_value() == Q
     assert page.get_by_text(re.compile(rf"^payloads: {len(PAYLOADS)} of {len(PAYLOADS)} imported")).count() == 1
 
+    # An imported marker opens its card beside the map (no popup): the row's notes come out as written.
+    click_marker(page, "payloads:INJ0")
+    page.get_by_text("Imported row payloads:INJ0 of dataset payloads").wait_for(timeout=30_000)
+    card = page.locator(".event-card").text_content()
+    assert f"{PAYLOADS[0]} {Q}" in card and str(server_pid) not in card
     shown = frame.locator("body").evaluate(
         """() => { const texts = [];
                    (window.feature_group || []).forEach(group => group.eachLayer(function visit(layer) {
                        if (layer.eachLayer) { layer.eachLayer(visit); return; }
-                       if (!(layer.getPopup && layer.getPopup())) return;
-                       if (!layer._map) layer.addTo(group._map);
-                       layer.openPopup();
-                       texts.push(layer.getPopup().getElement().textContent);
-                       if (layer.getTooltip && layer.getTooltip()) {
-                           layer.openTooltip();
-                           texts.push(layer.getTooltip().getElement().textContent);
-                       }
+                       const popup = layer.getPopup && layer.getPopup(), tip = layer.getTooltip && layer.getTooltip();
+                       if (!popup && !tip) return;
+                       if (!layer._map) layer.addTo(window.map);
+                       if (popup) { layer.openPopup(); texts.push(popup.getElement().textContent); }
+                       if (tip) { layer.openTooltip(); texts.push(tip.getElement().textContent); }
                    }));
                    return texts; }"""
     )
-    popups = "\n".join(shown)
-    for text in PAYLOADS:  # every payload reaches the reader as the same text
-        assert f"{text} {Q}" in popups, text[:80]
-    assert str(server_pid) not in popups
+    tooltips = "\n".join(shown)
+    for text in PAYLOADS:  # every payload reaches the reader as the same text (the title: "type: actor")
+        assert f"{text}: {text}" in tooltips, text[:80]
+    assert str(server_pid) not in tooltips
 
     page.get_by_role("tab", name="Export this view").click()
     with page.expect_download(timeout=60_000) as download_info:
