@@ -189,8 +189,20 @@ def _corroboration_cell(matches) -> str:
 SELECTED_ROW_STYLE = "background-color: #fff3b0; font-weight: 600"
 
 
+def format_km(value) -> str:
+    """A distance as people read it: '2,752', '25', '0.5'; blank when there is none."""
+    if value is None or pd.isna(value):
+        return ""
+    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:g}"
+
+
 def highlight_row(table: pd.DataFrame, event_id: str | None):
-    """The table without its id column, the selected event's row highlighted (a pandas Styler)."""
+    """The table without its id column, the selected event's row highlighted (a pandas Styler).
+
+    Distances are formatted here: a Styler otherwise prints every float with six decimals.
+    """
     selected = set(table.index[table["id"] == event_id])
     shown = table.drop(columns=["id"])
-    return shown.style.apply(lambda row: [SELECTED_ROW_STYLE if row.name in selected else ""] * len(row), axis=1)
+    distances = [column for column in ("± km", "to border, km") if column in shown]
+    return (shown.style.apply(lambda row: [SELECTED_ROW_STYLE if row.name in selected else ""] * len(row), axis=1)
+            .format(format_km, subset=distances))

@@ -30,6 +30,7 @@ def timeline_counts(events: pd.DataFrame, window_start=None) -> tuple[pd.DataFra
     return counts, unit
 
 
+OTHER_COLOR = "#9e9e9e"  # a category the palette does not know (an imported dataset's own)
 BRUSH = "brush"  # the name of the interval selection; Streamlit reports it under this key
 
 
@@ -44,14 +45,20 @@ def timeline_chart(events: pd.DataFrame, window_start=None, selected_date=None) 
     brush = alt.selection_interval(name=BRUSH, encodings=["x"])
     x = alt.X("period:T", title=None, timeUnit="yearmonth" if unit == "month" else "year",
               axis=alt.Axis(format=time_format))
+    # Categories read as words, only those drawn; the legend goes under the chart in rows, where all fit.
+    present = set(counts["category"])
+    drawn = [c for c in CATEGORY_COLORS if c in present] + sorted(present - set(CATEGORY_COLORS))
+    colors = [CATEGORY_COLORS.get(category, OTHER_COLOR) for category in drawn]
+    names = [category.replace("_", " ") for category in drawn]
+    counts = counts.assign(category=counts["category"].str.replace("_", " "))
     bars = (
         alt.Chart(counts)
         .mark_bar()
         .encode(
             x=x,
             y=alt.Y("sum(events):Q", title="events"),
-            color=alt.Color("category:N", scale=alt.Scale(domain=list(CATEGORY_COLORS), range=list(CATEGORY_COLORS.values())),
-                            legend=alt.Legend(orient="right", title=None)),
+            color=alt.Color("category:N", scale=alt.Scale(domain=names, range=colors),
+                            legend=alt.Legend(orient="bottom", columns=6, title=None, symbolLimit=0)),
             tooltip=[alt.Tooltip("period:T", format=time_format), "category:N", "events:Q"],
         )
         .add_params(brush)
@@ -65,7 +72,7 @@ def timeline_chart(events: pd.DataFrame, window_start=None, selected_date=None) 
         layers.append(alt.Chart(mark).mark_rule(color="#ffd400", size=4).encode(
             x=alt.X("period:T", timeUnit="yearmonth" if unit == "month" else "year"),
             tooltip=["label:N"]))
-    return alt.layer(*layers).properties(height=180)
+    return alt.layer(*layers).properties(height=230)  # the plot keeps ~170 px above its legend
 
 
 def window_from_brush(selection: dict | None) -> tuple[date, date] | None:

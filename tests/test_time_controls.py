@@ -54,3 +54,29 @@ def test_the_selected_row_is_highlighted():
     html = highlight_row(table, "b").to_html()
     assert html.count(SELECTED_ROW_STYLE.split(";")[0]) >= 1
     assert "id" not in highlight_row(table, None).data.columns
+
+
+def test_the_table_prints_distances_as_people_read_them():
+    import pandas as pd
+
+    from dashboard.formatting import highlight_row
+
+    table = pd.DataFrame({"id": ["a", "b", "c"], "± km": [250.0, 0.5, 8.0], "to border, km": [2752.0, None, 124.0]})
+    html = highlight_row(table, None).to_html()
+    for shown in (">250<", ">0.5<", ">8<", ">2,752<", ">124<"):
+        assert shown in html
+    assert "000000" not in html and "None" not in html and "nan" not in html
+
+
+def test_the_timeline_legend_names_the_categories_drawn_as_words_in_their_map_colours():
+    import pandas as pd
+
+    from dashboard.symbology import CATEGORY_COLORS
+    from dashboard.timeline import timeline_chart
+
+    events = pd.DataFrame({"date_start": pd.to_datetime(["2021-08-01", "2021-08-15", "2021-09-01"]),
+                           "category": ["military_exercise", "attack", "military_exercise"]})
+    scale = timeline_chart(events).to_dict()["layer"][0]["encoding"]["color"]["scale"]
+    assert scale["domain"] == ["military exercise", "attack"] or scale["domain"] == ["attack", "military exercise"]
+    assert dict(zip(scale["domain"], scale["range"])) == {
+        "military exercise": CATEGORY_COLORS["military_exercise"], "attack": CATEGORY_COLORS["attack"]}
