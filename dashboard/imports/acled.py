@@ -13,7 +13,19 @@ import numpy as np
 import pandas as pd
 
 from dashboard.imports.report import RejectedRow
-from dashboard.imports.rows import _row_numbers, _column_getter, _collect, _coordinates, _countries, _dates, _event_ids, _Problems
+from dashboard.imports.rows import (
+    _row_numbers,
+    _column_getter,
+    _collect,
+    _coordinates,
+    _countries,
+    _dates,
+    _day_texts,
+    _event_ids,
+    _kept,
+    _picker,
+    _Problems,
+)
 from dashboard.placement import ACLED_GEO_PRECISION, DATASET_BASIS
 
 # ACLED: (event_type, sub_event_type or "*") -> our category; anything not listed -> "other".
@@ -60,7 +72,7 @@ def _acled_dates(dates: pd.Series, precision: list[str], rows, problems) -> tupl
     kinds[~(day | week | month).to_numpy()] = None
     bases = np.where(day, "explicit", np.where(week | month, "inferred", None)).astype(object)
     bases[~(day | week | month).to_numpy()] = None
-    coded = dates.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    coded = _day_texts(dates)
     notes = np.full(len(dates), None, dtype=object)
     for i in np.flatnonzero(week.to_numpy()):
         notes[i] = f"ACLED time_precision 2: only the week is known; shown as the week around {coded[i]}"
@@ -84,14 +96,8 @@ def _map_acled(table: pd.DataFrame, label: str, name: str, columns: dict) -> tup
                  lambda i: f"unknown code {geo_codes[i]!r} (ACLED uses 1, 2 or 3)")
     own_ids = get("event_id_cnty") if "event_id_cnty" in table else None
     countries = _countries(get("country"), lat, lon)
-    has_values = starts.notna().to_numpy() & np.array([g is not None for g in geo], dtype=bool)
-    for position in np.flatnonzero(has_values & np.array([c is None for c in countries], dtype=bool)):
-        problems.reject_without_country(rows[position])
-    keep = np.flatnonzero(has_values & ~problems.bad(len(rows), rows))
-
-    def pick(values) -> list:
-        return [values[i] for i in keep]
-
+    keep = _kept(rows, problems, countries, starts.notna(), [g is not None for g in geo])
+    pick = _picker(keep)
     kept_rows = rows[keep]
     kept_own = pick(own_ids) if own_ids is not None else None
     ids = _event_ids(name, kept_own, kept_rows)
@@ -113,8 +119,7 @@ def _map_acled(table: pd.DataFrame, label: str, name: str, columns: dict) -> tup
     which = kept_own if kept_own is not None else [""] * len(keep)
     citations = [f"ACLED export '{name}', event {own or f'row {row}'}" + (f"; source: {source}" if source else "")
                  for own, row, source in zip(which, kept_rows, sources)]
-    date_starts = starts.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)[keep]
-    date_ends = ends.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)[keep]
+    date_starts, date_ends = _day_texts(starts)[keep], _day_texts(ends)[keep]
     category_of = {pair: _acled_category(*pair) for pair in set(zip(event_types, sub_types))}  # a few kinds
     categories = [category_of[pair] for pair in zip(event_types, sub_types)]
     properties: list[dict | None] = [None] * len(rows)

@@ -131,6 +131,27 @@ def _iso(values: pd.Series) -> list[str | None]:
     return [None if pd.isna(v) else v.strftime("%Y-%m-%d") for v in values]
 
 
+def _day_texts(dates: pd.Series) -> np.ndarray:
+    """Each date as YYYY-MM-DD, for the whole chunk at once (NaN where there is none)."""
+    return dates.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+
+
+def _kept(rows: np.ndarray, problems: _Problems, countries: list[str | None], *present) -> np.ndarray:
+    """Positions of the rows that become events: every value in ``present`` (boolean masks, one
+    per required value) there, a country, and no problem. A row with its values but no country
+    is rejected here (unless it already was, at an earlier problem)."""
+    has_values = np.logical_and.reduce([np.asarray(mask, dtype=bool) for mask in present])
+    no_country = np.array([country is None for country in countries], dtype=bool)
+    for position in np.flatnonzero(has_values & no_country):
+        problems.reject_without_country(rows[position])
+    return np.flatnonzero(has_values & ~problems.bad(len(rows), rows))
+
+
+def _picker(keep: np.ndarray) -> Callable[[list], list]:
+    """``pick(values)``: the values at the kept positions, in order."""
+    return lambda values: [values[i] for i in keep]
+
+
 @lru_cache(maxsize=1)
 def _country_index():
     countries = load_context("countries")["features"]

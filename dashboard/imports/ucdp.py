@@ -24,8 +24,10 @@ from dashboard.imports.rows import (
     _countries,
     _country_index,
     _dates,
+    _day_texts,
     _event_ids,
-    _iso,
+    _kept,
+    _picker,
     _Problems,
     _start_after_end,
 )
@@ -53,6 +55,8 @@ def _ucdp_precision_from_name(where: str, country_name: str) -> tuple[str, float
 
 
 def _map_ucdp(table: pd.DataFrame, label: str, name: str, columns: dict) -> tuple[list[dict], list[RejectedRow]]:
+    """The chunk's rows as event features: checks and derived columns are computed for the
+    whole chunk, then one properties dict is assembled for each row that passed them."""
     rows = _row_numbers(table)
     problems = _Problems(table)
     get = _column_getter(table)
@@ -61,41 +65,52 @@ def _map_ucdp(table: pd.DataFrame, label: str, name: str, columns: dict) -> tupl
     ends = _dates(table["date_end"], "date_end", rows, problems)
     _start_after_end(starts, ends, rows, problems, "date_end")
     has_where_prec = "where_prec" in table
-    where_codes = get("where_prec")
     if has_where_prec:
-        precision = [UCDP_WHERE_PREC.get(code.strip()) for code in where_codes]
-        problems.add(np.array([p is None for p in precision]), rows, "where_prec",
+        where_codes = get("where_prec")
+        precision_of = {code: UCDP_WHERE_PREC.get(code.strip()) for code in set(where_codes)}  # seven codes
+        precision = [precision_of[code] for code in where_codes]
+        problems.add(np.array([p is None for p in precision], dtype=bool), rows, "where_prec",
                      lambda i: f"unknown code {where_codes[i]!r} (UCDP uses 1 to 7)")
     else:
-        precision = [_ucdp_precision_from_name(where, country)
-                     for where, country in zip(get("where_coordinates"), get("country"))]
-    own_ids = get("id") if "id" in table else None
-    ids = _event_ids(name, own_ids, rows)
+        pairs = list(zip(get("where_coordinates"), get("country")))
+        precision_of = {pair: _ucdp_precision_from_name(*pair) for pair in set(pairs)}  # places repeat
+        precision = [precision_of[pair] for pair in pairs]
     countries = _countries(get("country"), lat, lon)
-    start_text, end_text = _iso(starts), _iso(ends)
-    properties = []
-    for (row, event_id, side_a, side_b, where, best, article, office, violence, start, end, place_precision,
-         country) in zip(rows, ids, get("side_a"), get("side_b"), get("where_coordinates"), get("best"),
-                         get("source_article"), get("source_office"), get("type_of_violence"), start_text,
-                         end_text, precision, countries):
-        if not problems.usable(row, country, start, end, place_precision):
-            properties.append(None)
-            continue
-        actors = [side for side in (side_a, side_b) if side]
-        deaths = f"{best} killed (best estimate)" if best else "deaths not given"
-        title = f"{' – '.join(actors) or 'Organized violence'}: {deaths}"
-        place = where or f"{lat[row - rows[0]]:.4f}, {lon[row - rows[0]]:.4f}"
-        description = (f"Organized violence between {' and '.join(actors) or 'unnamed sides'} at {place}, "
-                       f"{start}" + (f" to {end}" if end != start else "") + f"; {deaths}. "
-                       "(Generated: the UCDP row has no source_article text.)")
+    keep = _kept(rows, problems, countries, starts.notna(), ends.notna(), [p is not None for p in precision])
+    pick = _picker(keep)
+
+    kept_rows = rows[keep]
+    kept_own = pick(get("id")) if "id" in table else None
+    ids = _event_ids(name, kept_own, kept_rows)
+    start_texts, end_texts = _day_texts(starts)[keep], _day_texts(ends)[keep]
+    actor_lists = [[side for side in pair if side] for pair in zip(pick(get("side_a")), pick(get("side_b")))]
+    bests = pick(get("best"))
+    deaths = [f"{best} killed (best estimate)" if best else "deaths not given" for best in bests]
+    titles = [f"{' – '.join(actors) or 'Organized violence'}: {dead}" for actors, dead in zip(actor_lists, deaths)]
+    places = [where or f"{y:.4f}, {x:.4f}" for where, y, x in zip(pick(get("where_coordinates")), lat[keep], lon[keep])]
+    descriptions = [
+        f"Organized violence between {' and '.join(actors) or 'unnamed sides'} at {place}, "
+        f"{start}" + (f" to {end}" if end != start else "") + f"; {dead}. "
+        "(Generated: the UCDP row has no source_article text.)"
+        for actors, place, start, end, dead in zip(actor_lists, places, start_texts, end_texts, deaths)]
+    which = kept_own if kept_own is not None else [""] * len(keep)
+    citations = [f"UCDP GED '{name}', {'event ' + own if own else f'row {row}'}" + (f"; source: {office}" if office else "")
+                 for own, row, office in zip(which, kept_rows, pick(get("source_office")))]
+    violence = pick(get("type_of_violence"))
+    category_of = {kind: UCDP_CATEGORIES.get(kind.strip().casefold(), "other") for kind in set(violence)}
+    date_note = "UCDP GED date_start–date_end" + ("" if has_where_prec else
+                                                   "; where_prec absent in this file, location precision inferred from where_coordinates")
+    properties: list[dict | None] = [None] * len(rows)
+    for (position, event_id, title, kind_of_violence, actors, start, end, place, country, place_precision, citation,
+         article, description, best) in zip(
+            keep, ids, titles, violence, actor_lists, start_texts, end_texts, places, pick(countries), pick(precision),
+            citations, pick(get("source_article")), descriptions, bests):
         kind, uncertainty, location_note = place_precision
-        date_note = "UCDP GED date_start–date_end" + ("" if has_where_prec else
-                                                       "; where_prec absent in this file, location precision inferred from where_coordinates")
-        properties.append({
+        properties[position] = {
             "id": event_id,
             "title": title,
             "summary": "",
-            "category": UCDP_CATEGORIES.get(violence.strip().casefold(), "other"),
+            "category": category_of[kind_of_violence],
             "actors": actors,
             "date_start": start,
             "date_end": end,
@@ -108,14 +123,10 @@ def _map_ucdp(table: pd.DataFrame, label: str, name: str, columns: dict) -> tupl
             "location_basis": DATASET_BASIS,
             "uncertainty_km": uncertainty,
             "location_note": location_note,
-            "sources": [{
-                "citation": f"UCDP GED '{name}', {'event ' + own_ids[row - rows[0]] if own_ids and own_ids[row - rows[0]] else f'row {row}'}"
-                            + (f"; source: {office}" if office else ""),
-                "quote": article or description,
-            }],
+            "sources": [{"citation": citation, "quote": article or description}],
             "review_status": "imported",
             "dataset": name,
-            "source_type_of_violence": violence,
+            "source_type_of_violence": kind_of_violence,
             "best": best,
-        })
+        }
     return _collect(label, rows, lat, lon, properties, problems)
