@@ -21,8 +21,10 @@ from dashboard.imports.rows import (
     _coordinates,
     _countries,
     _dates,
+    _day_texts,
     _event_ids,
-    _iso,
+    _kept,
+    _picker,
     _Problems,
     _start_after_end,
 )
@@ -58,10 +60,11 @@ def _resolve_columns(table: pd.DataFrame, label: str, columns: dict) -> dict[str
 
 
 def _map_generic(table: pd.DataFrame, label: str, name: str, columns: dict) -> tuple[list[dict], list[RejectedRow]]:
+    """The chunk's rows as event features: checks and derived columns are computed for the
+    whole chunk, then one properties dict is assembled for each row that passed them."""
     chosen = _resolve_columns(table, label, columns)
     rows = _row_numbers(table)
     problems = _Problems(table)
-    n = len(table)
     get = _column_getter(table)
     lat, lon = _coordinates(table, chosen["lat"], chosen["lon"], rows, problems)
     starts = _dates(table[chosen["date"]].astype(str), chosen["date"], rows, problems)
@@ -72,29 +75,35 @@ def _map_generic(table: pd.DataFrame, label: str, name: str, columns: dict) -> t
         _start_after_end(starts, ends, rows, problems, chosen["end_date"])
     else:
         ends = starts
-    own_ids = [str(v) for v in get(chosen["id"])] if chosen["id"] else None
-    ids = _event_ids(name, own_ids, rows)
     countries = _countries([str(v) for v in get("country")], lat, lon)
-    start_text, end_text = _iso(starts), _iso(ends)
-    summaries = get(next((c for c in ("summary", "notes", "description") if c in table), None))
-    places = get(next((c for c in ("place", "location", "where") if c in table), None))
-    sources_text = get(next((c for c in ("source", "citation") if c in table), None))
-    titles = get(chosen["title"]) if chosen["title"] else [""] * n
-    properties = []
-    for i, (row, event_id, start, end, country) in enumerate(zip(rows, ids, start_text, end_text, countries)):
-        if not problems.usable(row, country, start, end):
-            properties.append(None)
-            continue
-        title = titles[i]
-        title = title if isinstance(title, str) and title else f"{name} row {row}"
-        place = places[i] if isinstance(places[i], str) and places[i] else f"{lat[i]:.4f}, {lon[i]:.4f}"
-        summary = summaries[i] if isinstance(summaries[i], str) else ""
-        category = table["category"].iat[i] if "category" in table else ""
-        actors = _actors(table, i)
-        precision = _generic_precision(table, i)
-        description = f"{title} at {place}, {start}" + (f" to {end}" if end != start else "") + ". (Generated: the row has no notes.)"
-        source_text = sources_text[i] if isinstance(sources_text[i], str) else ""
-        properties.append({
+    keep = _kept(rows, problems, countries, starts.notna(), ends.notna())
+    pick = _picker(keep)
+
+    kept_rows = rows[keep]
+    ids = _event_ids(name, [str(v) for v in pick(get(chosen["id"]))] if chosen["id"] else None, kept_rows)
+    start_texts, end_texts = _day_texts(starts)[keep], _day_texts(ends)[keep]
+    titles = [title if isinstance(title, str) and title else f"{name} row {row}"
+              for title, row in zip(pick(get(chosen["title"])), kept_rows)]
+    places = [place if isinstance(place, str) and place else f"{y:.4f}, {x:.4f}"
+              for place, y, x in zip(pick(get(_first_present(table, "place", "location", "where"))), lat[keep],
+                                     lon[keep])]
+    summaries = [summary if isinstance(summary, str) else ""
+                 for summary in pick(get(_first_present(table, "summary", "notes", "description")))]
+    source_texts = [text if isinstance(text, str) else ""
+                    for text in pick(get(_first_present(table, "source", "citation")))]
+    categories = pick(get("category"))
+    descriptions = [f"{title} at {place}, {start}" + (f" to {end}" if end != start else "")
+                    + ". (Generated: the row has no notes.)"
+                    for title, place, start, end in zip(titles, places, start_texts, end_texts)]
+    precisions = [_generic_precision(kind, uncertainty, note) for kind, uncertainty, note
+                  in zip(pick(get("location_precision")), pick(get("uncertainty_km")), pick(get("location_note")))]
+    bases = [_generic_basis(basis, note) for basis, note in zip(pick(get("location_basis")), pick(get("location_note")))]
+    properties: list[dict | None] = [None] * len(rows)
+    for (position, row, event_id, title, summary, category, actors, start, end, place, country, precision, basis,
+         source_text, description) in zip(
+            keep, kept_rows, ids, titles, summaries, categories, _actors(table, pick), start_texts, end_texts, places,
+            pick(countries), precisions, bases, source_texts, descriptions):
+        properties[position] = {
             "id": event_id,
             "title": title,
             "summary": summary,
@@ -108,7 +117,7 @@ def _map_generic(table: pd.DataFrame, label: str, name: str, columns: dict) -> t
             "place": place,
             "country": country,
             "location_precision": precision[0],
-            "location_basis": _generic_basis(table, i),
+            "location_basis": basis,
             "uncertainty_km": precision[1],
             "location_note": precision[2],
             "sources": [{"citation": f"dataset '{name}', row {row}" + (f"; source: {source_text}" if source_text else ""),
@@ -116,40 +125,43 @@ def _map_generic(table: pd.DataFrame, label: str, name: str, columns: dict) -> t
             "review_status": "imported",
             "dataset": name,
             **({"source_category": category} if category and category not in CATEGORIES else {}),
-        })
+        }
     return _collect(label, rows, lat, lon, properties, problems)
 
 
-def _actors(table: pd.DataFrame, i: int) -> list[str]:
+def _first_present(table: pd.DataFrame, *names: str) -> str | None:
+    return next((name for name in names if name in table), None)
+
+
+def _actors(table: pd.DataFrame, pick) -> list[list[str]]:
+    """Each kept row's actors: its ``actors`` list or "a; b" text, else its actor1/actor2/side_a/side_b."""
     if "actors" in table:
-        value = table["actors"].iat[i]
-        if isinstance(value, list):
-            return [str(v) for v in value if v]
-        return [part.strip() for part in str(value).split(";") if part.strip()]
-    return [table[c].iat[i] for c in ("actor1", "actor2", "side_a", "side_b") if c in table and table[c].iat[i]]
+        return [[str(v) for v in value if v] if isinstance(value, list)
+                else [part.strip() for part in str(value).split(";") if part.strip()]
+                for value in pick(table["actors"].tolist())]
+    named = [pick(table[c].tolist()) for c in ("actor1", "actor2", "side_a", "side_b") if c in table]
+    if not named:
+        return [[] for _ in pick(range(len(table)))]
+    return [[value for value in values if value] for values in zip(*named)]
 
 
-def _generic_basis(table: pd.DataFrame, i: int) -> str:
+def _generic_basis(basis: object, note: object) -> str:
     """The row's own location_basis when it is one of ours, else explicit: the file states the point.
 
     "inferred" and "external" are only kept with the row's own location_note, which then
-    travels with the event (see :func:`_generic_precision`)."""
-    if "location_basis" in table and "location_note" in table and str(table["location_note"].iat[i]).strip():
-        basis = str(table["location_basis"].iat[i]).strip()
-        if basis in LOCATION_BASES:
-            return basis
+    travels with the event (see :func:`_generic_precision`). A column the file lacks is blank."""
+    if str(note).strip() and str(basis).strip() in LOCATION_BASES:
+        return str(basis).strip()
     return DATASET_BASIS
 
 
-def _generic_precision(table: pd.DataFrame, i: int) -> tuple[str, float, str]:
-    """The row's own location_precision/uncertainty_km when valid, else the stated default."""
-    if "location_precision" in table:
-        kind = table["location_precision"].iat[i]
-        try:
-            uncertainty = float(table["uncertainty_km"].iat[i]) if "uncertainty_km" in table else None
-        except (TypeError, ValueError):
-            uncertainty = None
-        if kind in MIN_UNCERTAINTY_KM and uncertainty is not None and np.isfinite(uncertainty):
-            note = str(table["location_note"].iat[i]).strip() if "location_note" in table else ""
-            return (kind, uncertainty, note or "precision as given in the file")
+def _generic_precision(kind: object, uncertainty: object, note: object) -> tuple[str, float, str]:
+    """The row's own location_precision/uncertainty_km when valid, else the stated default.
+    A column the file lacks is blank, which is never valid."""
+    try:
+        value = float(uncertainty)
+    except (TypeError, ValueError):
+        return GENERIC_PRECISION
+    if kind in MIN_UNCERTAINTY_KM and np.isfinite(value):
+        return (kind, value, str(note).strip() or "precision as given in the file")
     return GENERIC_PRECISION

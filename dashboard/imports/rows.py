@@ -51,16 +51,6 @@ class _Problems:
             if row not in self.rows:
                 self.rows[row] = RejectedRow(row, field, reason(position))
 
-    def usable(self, row, country, *required) -> bool:
-        """False for a row that cannot become an event: a required value failed its check
-        (already recorded) or the row has no country (recorded here)."""
-        if any(value is None for value in required):
-            return False
-        if country is None:
-            self.reject_without_country(row)
-            return False
-        return True
-
     def reject_without_country(self, row) -> None:
         self.rows.setdefault(int(row), RejectedRow(int(row), "country",
                                                    "no known country name and the point lies in no known country"))
@@ -125,10 +115,6 @@ def _one_datetime(text: str, fmt: str):
 def _start_after_end(start: pd.Series, end: pd.Series, rows: np.ndarray, problems: _Problems, column: str) -> None:
     later = (start > end).to_numpy()
     problems.add(later, rows, column, lambda i: f"start {start.iloc[i]:%Y-%m-%d} is after end {end.iloc[i]:%Y-%m-%d}")
-
-
-def _iso(values: pd.Series) -> list[str | None]:
-    return [None if pd.isna(v) else v.strftime("%Y-%m-%d") for v in values]
 
 
 def _day_texts(dates: pd.Series) -> np.ndarray:
