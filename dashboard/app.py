@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -264,12 +265,20 @@ PAGE_CSS = """<style>
 MAP_HEIGHT = 700
 
 
-def main() -> None:
-    _static_assets()
-    if not st.get_option("server.enableStaticServing"):
-        st.error("The map needs Streamlit's static file serving to load Leaflet offline. Start the app with "
-                 "`bash dashboard/run.sh` or `streamlit run dashboard/app.py` from the repository root, where "
-                 ".streamlit/config.toml switches it on.")
+@dataclass
+class _Data:
+    """Everything one run reads from the stores."""
+
+    curated_store: object
+    events: pd.DataFrame  # curated events and candidates awaiting review
+    articles: dict
+    candidate_sets: dict
+    store: object  # the imported datasets
+    imports: dict[str, int]  # dataset name -> rows
+    import_errors: list[str]
+
+
+def _load_data() -> _Data:
     try:
         curated_data = curated_store(os.environ.get("DASHBOARD_EVENTS_PATH"))  # files, or PostGIS for a team
         curated, articles = curated_data.events()
@@ -280,51 +289,48 @@ def main() -> None:
         st.stop()
     events = curated if candidates is None else pd.concat([curated, candidates], ignore_index=True)
     import_errors: list[str] = []
-    st.session_state._imports = imports = store.names(errors=import_errors)
-    first, last = events["date_start"].min().date(), events["date_end"].max().date()
-    _init_from_url(first, last)
-    state = _view_state(first, last)
-    if st.session_state.playing:
-        _playback(last)
-    else:
-        st.session_state._last_step = time.monotonic()  # the first step comes one tick after Play
-    st.query_params.from_dict(state_to_query(state))
+    imports = store.names(errors=import_errors)
+    return _Data(curated_data, events, articles, candidate_sets, store, imports, import_errors)
 
-    # Imported datasets whose layer is on: their rows join the table, timeline and exports, and
-    # each event carries the rows that corroborate it (one store join per dataset, cached).
-    import_names = [name for name in imports if st.session_state.get(f"import_{name}", True)]
-    corroboration = cached_corroboration(store, import_names, events)
-    shown = with_corroboration(filter_by_corroboration(filter_events(events, state), corroboration,
-                                                       state.corroboration), corroboration)
+
+def _header(data: _Data, shown: pd.DataFrame, state: ViewState) -> None:
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
     title_column, caption_column = st.columns([2, 3], vertical_alignment="center")
     title_column.markdown('<p class="app-title">Russia, the Taliban and Central Asia</p>', unsafe_allow_html=True)
     if st.session_state.pop("_url_error", None):
         st.warning("The link had a value that could not be read; showing the default view instead.")
-    for error in import_errors:
+    for error in data.import_errors:
         st.warning(markdown_text(f"An imported dataset could not be loaded: {error}"))
-    caption_column.caption(f"Showing {len(shown)} of {len(events)} events · {state.start:%d %b %Y} – {state.end:%d %b %Y}")
+    caption_column.caption(f"Showing {len(shown)} of {len(data.events)} events · "
+                           f"{state.start:%d %b %Y} – {state.end:%d %b %Y}")
 
-    groups = build_layer_groups(state.layers)
-    shown_imports, import_colors = {}, {}
-    for index, (name, total) in enumerate(imports.items()):
+
+def _imported_layers(data: _Data, import_names: list[str], state: ViewState) -> tuple[dict, dict, list]:
+    """The imported datasets in view: their layers, colours and map groups (a click opens the card)."""
+    shown_imports, import_colors, groups = {}, {}, []
+    for index, (name, total) in enumerate(data.imports.items()):
         if name in import_names:
-            layer = shown_imports[name] = imported_layer(store, name, total, state,
+            layer = shown_imports[name] = imported_layer(data.store, name, total, state,
                                                          points_above=MAX_DETAILED_EVENTS)
             import_colors[name] = import_color(index)
             groups.append(build_grid_group(layer, import_colors[name]) if layer.aggregated else
                           build_event_group(layer.rows, {}, name=name, color=import_colors[name],
-                                            selected=state.event, popups=False))  # a click opens the card
-    listed = pd.concat([shown, *listed_rows(shown_imports)], ignore_index=True)  # events and imported rows
-    # The selected event or row; an event outside the filters still opens (a corroboration link may lead there).
-    selectable = (frame for frame in (listed, events) if state.event and (frame["id"] == state.event).any())
-    selected = next((frame.loc[frame["id"] == state.event].iloc[0] for frame in selectable), None)
-    if selected is None and state.event:
-        selected = imported_row(store, import_names, state.event)
-    groups.append(build_overlays(shown, state.layers, import_colors))
-    groups.append(view_report_group(follows_map_view()))  # pans rerun the page only while exporting the view
-    # Last (tests fit the map to it); no popups: a click selects the event and its card shows beside the map.
-    groups.append(build_event_group(shown, articles, selected=state.event, popups=False))
+                                            selected=state.event, popups=False))
+    return shown_imports, import_colors, groups
+
+
+def _selected_item(data: _Data, listed: pd.DataFrame, import_names: list[str], state: ViewState):
+    """The selected event or imported row; an event outside the filters still opens (a corroboration link may lead there)."""
+    if not state.event:
+        return None
+    for frame in (listed, data.events):
+        found = frame.loc[frame["id"] == state.event]
+        if len(found):
+            return found.iloc[0]
+    return imported_row(data.store, import_names, state.event)
+
+
+def _map_and_card(data: _Data, groups: list, selected, corroboration, caption: str | None) -> None:
     base = build_base_map(st.session_state.online_tiles)
     focus = selected is not None and st.session_state.get("_focus_map", True)
     center = (float(selected["lat"]), float(selected["lon"])) if focus else None
@@ -337,13 +343,14 @@ def main() -> None:
         st_folium(base, key="map", height=MAP_HEIGHT, use_container_width=True,
                   returned_objects=["last_object_clicked_tooltip"], feature_group_to_add=groups, center=center,
                   zoom=zoom, on_change=_on_map_click)
-        if shown_imports:
-            st.caption(markdown_text(" · ".join(layer.caption() for layer in shown_imports.values())))
+        if caption:
+            st.caption(markdown_text(caption))
     with card_column:
         if selected is not None:
-            st.markdown(event_card_html(selected.to_dict(), articles, selected["distance_to_border_km"]),
+            st.markdown(event_card_html(selected.to_dict(), data.articles, selected["distance_to_border_km"]),
                         unsafe_allow_html=True)  # every string is escaped by event_card_html
-            render_corroboration(selected.to_dict(), corroboration, store, dict(zip(events["id"], events["title"])))
+            render_corroboration(selected.to_dict(), corroboration, data.store,
+                                 dict(zip(data.events["id"], data.events["title"])))
             if st.button("Clear selection"):
                 st.session_state.selected_event = None
                 st.rerun()
@@ -351,21 +358,17 @@ def main() -> None:
         st.caption("Click a marker, or select a row in the table, to read an event's sources. "
                    "Country badges list the events placed only by country.")
 
-    if _first_browser_run():
-        st.sidebar.caption("Loading the controls…")
-        _rerun_soon()  # the controls, timeline, table and panels come with the next run, a moment later
-        return
-    _sidebar(events, articles, first, last)  # after the map: see _view_state
-    if corroboration.datasets:
-        st.sidebar.radio("Corroboration by imported data", list(CORROBORATION_FILTERS), key="corroboration_filter")
 
+def _below_map(data: _Data, state: ViewState, shown: pd.DataFrame, listed: pd.DataFrame, selected,
+               shown_imports: dict) -> None:
+    """Timeline, table and the export, article and import panels."""
     st.subheader("Timeline")
     st.caption("Drag across the chart to choose a date window.")
     st.altair_chart(timeline_chart(listed, state.start, selected["date_start"] if selected is not None else None),
                     width="stretch", key="timeline", on_select=_on_brush, selection_mode=BRUSH)
 
     st.subheader("Events")
-    table = events_table(listed, articles)
+    table = events_table(listed, data.articles)
     for note in unlisted_notes(shown_imports):
         st.caption(markdown_text(note))
     st.session_state._table_ids = table["id"].tolist()
@@ -374,15 +377,60 @@ def main() -> None:
 
     export_tab, article_tab, import_tab = st.tabs(["Export this view", "Add an article", "Import a dataset"])
     with export_tab:
-        render_export_panel(shown, articles, state, st.session_state.get("_map_view") if follows_map_view() else None,
+        render_export_panel(shown, data.articles, state,
+                            st.session_state.get("_map_view") if follows_map_view() else None,
                             imported=list(shown_imports))
     with article_tab:
-        render_ingest_panel(CANDIDATES_DIR, known_articles=articles, store=curated_data)
-        for set_key, collection in candidate_sets.items():
+        render_ingest_panel(CANDIDATES_DIR, known_articles=data.articles, store=data.curated_store)
+        for set_key, collection in data.candidate_sets.items():
             render_review_panel(collection, candidates_path=CANDIDATES_DIR / f"{set_key}.geojson",
-                                key=f"review-{set_key}", store=curated_data)
+                                key=f"review-{set_key}", store=data.curated_store)
     with import_tab:
         render_import_panel()
 
+
+def main() -> None:
+    _static_assets()
+    if not st.get_option("server.enableStaticServing"):
+        st.error("The map needs Streamlit's static file serving to load Leaflet offline. Start the app with "
+                 "`bash dashboard/run.sh` or `streamlit run dashboard/app.py` from the repository root, where "
+                 ".streamlit/config.toml switches it on.")
+    data = _load_data()
+    st.session_state._imports = data.imports
+    first, last = data.events["date_start"].min().date(), data.events["date_end"].max().date()
+    _init_from_url(first, last)
+    state = _view_state(first, last)
+    if st.session_state.playing:
+        _playback(last)
+    else:
+        st.session_state._last_step = time.monotonic()  # the first step comes one tick after Play
+    st.query_params.from_dict(state_to_query(state))
+
+    # Imported datasets whose layer is on: their rows join the table, timeline and exports, and
+    # each event carries the rows that corroborate it (one store join per dataset, cached).
+    import_names = [name for name in data.imports if st.session_state.get(f"import_{name}", True)]
+    corroboration = cached_corroboration(data.store, import_names, data.events)
+    shown = with_corroboration(filter_by_corroboration(filter_events(data.events, state), corroboration,
+                                                       state.corroboration), corroboration)
+    _header(data, shown, state)
+
+    shown_imports, import_colors, import_groups = _imported_layers(data, import_names, state)
+    listed = pd.concat([shown, *listed_rows(shown_imports)], ignore_index=True)  # events and imported rows
+    selected = _selected_item(data, listed, import_names, state)
+    groups = [*build_layer_groups(state.layers), *import_groups, build_overlays(shown, state.layers, import_colors),
+              view_report_group(follows_map_view()),  # pans rerun the page only while exporting the view
+              # Last (tests fit the map to it); no popups: a click selects the event and its card shows beside it.
+              build_event_group(shown, data.articles, selected=state.event, popups=False)]
+    _map_and_card(data, groups, selected, corroboration,
+                  " · ".join(layer.caption() for layer in shown_imports.values()) or None)
+
+    if _first_browser_run():
+        st.sidebar.caption("Loading the controls…")
+        _rerun_soon()  # the controls, timeline, table and panels come with the next run, a moment later
+        return
+    _sidebar(data.events, data.articles, first, last)  # after the map: see _view_state
+    if corroboration.datasets:
+        st.sidebar.radio("Corroboration by imported data", list(CORROBORATION_FILTERS), key="corroboration_filter")
+    _below_map(data, state, shown, listed, selected, shown_imports)
 
 main()
