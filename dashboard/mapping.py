@@ -25,6 +25,7 @@ from dashboard.elements import LiteralHtml, LiteralMacroElement  # noqa: F401 - 
 from dashboard.formatting import escape, event_card_html, format_event_date
 from dashboard.map_overlays import Declutter, build_overlays
 from dashboard.layers import CONTEXT_ATTRIBUTION, LAYERS, load_context, load_layer
+from dashboard.zone_bands import zone_of
 from dashboard.symbology import (  # noqa: F401 - CATEGORY_COLORS, IMPORT_COLORS, import_color re-exported
     CATEGORY_COLORS, CLUSTER_COLOR, CLUSTER_FILL, IMPORT_COLORS, MAX_RING_KM, category_color, country_badge_groups,
     import_color, is_approximate, is_country_level, region_of_interest, ring_km,
@@ -324,9 +325,15 @@ _CLUSTER_ICON = """function (cluster) {
 
 
 def event_tooltip(row) -> str:
-    """Title and date, and a hidden reference that a click hands back to the app (see EVENT_REF)."""
+    """Title and date, and a hidden reference that a click hands back to the app (see EVENT_REF).
+
+    An event placed in a border zone says so: its marker only stands at the border's midpoint.
+    """
     when = format_event_date(row.date_start, row.date_end, row.date_precision)
-    return f'{escape(row.title)} — {escape(when)}<span hidden> [event:{escape(row.id)}]</span>'
+    zone = zone_of(getattr(row, "place", None))
+    where = (f"<br><i>Somewhere in the {zone.band_km:g} km border zone ({escape(zone.side)}, the tinted band); "
+             "the marker is at the border's midpoint</i>") if zone else ""
+    return f'{escape(row.title)} — {escape(when)}{where}<span hidden> [event:{escape(row.id)}]</span>'
 
 
 DRAWN_COLUMNS = ("id", "title", "category", "date_start", "date_end", "date_precision", "place", "country",
@@ -382,7 +389,8 @@ def build_event_group(
             "geometry": {"type": "Point", "coordinates": [round(row.lon, 5), round(row.lat, 5)]},
         })
         is_selected = row.id == selected
-        radius_km = ring_km(row.location_precision, row.uncertainty_km, selected=is_selected)
+        radius_km = ring_km(row.location_precision, row.uncertainty_km, selected=is_selected,
+                            zone=zone_of(getattr(row, "place", None)) is not None)
         if radius_km:
             rings.append([round(row.lat, 5), round(row.lon, 5), round(radius_km * 1000, 1), row_color, is_selected])
     cluster = MarkerCluster(

@@ -101,10 +101,12 @@ def is_approximate(precision: str | None, uncertainty_km: float | None) -> bool:
     return precision in APPROXIMATE_PRECISIONS or km >= APPROXIMATE_FROM_KM
 
 
-def ring_km(precision: str | None, uncertainty_km: float | None, *, selected: bool = False) -> float:
-    """The radius of the dashed uncertainty ring in km, 0 for none (sites and countries have none)."""
+def ring_km(precision: str | None, uncertainty_km: float | None, *, selected: bool = False, zone: bool = False) -> float:
+    """The radius of the dashed uncertainty ring in km, 0 for none (sites and countries have none, and an event
+    placed in a border ``zone`` has its zone's band drawn instead: a circle around the border's midpoint
+    would claim a place the text never gave)."""
     km = float(uncertainty_km or 0)
-    if precision in ("site", COUNTRY_LEVEL) or km < MIN_RING_KM:
+    if zone or precision in ("site", COUNTRY_LEVEL) or km < MIN_RING_KM:
         return 0.0
     return km if km <= (MAX_SELECTED_RING_KM if selected else MAX_RING_KM) else 0.0
 

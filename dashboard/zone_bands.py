@@ -70,6 +70,15 @@ def zone_bands(events: pd.DataFrame) -> list[ZoneBand]:
             for name, (zone_id, side, band_km, geometry) in _zone_shapes().items() if name in counts.index]
 
 
+def zone_of(place: str | None) -> ZoneBand | None:
+    """The zone an event's place names (count 0), or None for an ordinary place."""
+    found = _zone_shapes().get(place) if isinstance(place, str) else None
+    if found is None:
+        return None
+    zone_id, side, band_km, geometry = found
+    return ZoneBand(zone_id, place, side, band_km, geometry, 0)
+
+
 def is_zone_placed(events: pd.DataFrame) -> pd.Series:
     """True for events placed in a border zone (their point is the border's midpoint)."""
     if not len(events) or "place" not in events:

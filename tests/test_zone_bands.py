@@ -93,3 +93,21 @@ def test_the_snapshot_draws_the_band_beneath_the_markers_with_its_legend_line():
     assert "Border zone, Tajik side: 1 event" in legend
     svg = render_snapshot_svg(events, articles, ["border"], title="t").decode()
     assert 'id="snapshot-zone-tajik_afghan_border_tjk_side"' in svg and "Border zone, Tajik side: 1 event" in svg
+
+
+def test_a_zone_placed_marker_says_where_it_may_be_and_has_no_ring_around_the_midpoint():
+    import re
+
+    from dashboard.mapping import build_event_group, event_tooltip
+    from dashboard.symbology import ring_km
+
+    events = zone_events(TJK_SIDE)
+    row = next(events.itertuples(index=False))
+    text = re.sub("<[^>]+>", "", event_tooltip(row))
+    assert "Somewhere in the 30 km border zone (Tajik side, the tinted band)" in text
+    assert ring_km(row.location_precision, row.uncertainty_km, selected=True) > 0  # the rule alone would draw one
+    html = _render(build_event_group(events, {}, selected=row.id, popups=False))
+    rings = re.search(r"\.addLayer\(L\.featureGroup\((\[.*?\])\.map", html, re.S)
+    assert rings and json.loads(rings.group(1)) == []  # the band is drawn instead (build_overlays)
+    ordinary = load_curated_events()[0].query("place == 'Kabul' and location_precision == 'city'").head(1)
+    assert "border zone" not in event_tooltip(next(ordinary.itertuples(index=False)))

@@ -15,6 +15,7 @@ from matplotlib.patches import Circle
 
 from dashboard.export.extent import _TO_MERCATOR
 from dashboard.export.labels import MIN_FONT_PT, LabelLayer
+from dashboard.zone_bands import zone_of
 from dashboard.symbology import (  # noqa: F401 - IMPORT_COLOR_COLUMN re-exported
     BADGE_COLOR, IMPORT_COLOR_COLUMN, country_badge_groups, is_approximate, is_country_level, marker_colors, ring_km,
 )
@@ -22,7 +23,9 @@ from dashboard.symbology import (  # noqa: F401 - IMPORT_COLOR_COLUMN re-exporte
 
 def _ring_radii(events: pd.DataFrame) -> np.ndarray:
     """Uncertainty ring radius per event in mercator units (0: no ring), as on the interactive map."""
-    km = np.array([ring_km(p, u) for p, u in zip(events["location_precision"], events["uncertainty_km"])], float)
+    places = events["place"] if "place" in events else [None] * len(events)
+    km = np.array([ring_km(p, u, zone=zone_of(place) is not None)
+                   for p, u, place in zip(events["location_precision"], events["uncertainty_km"], places)], float)
     stretch = 1 / np.cos(np.radians(events["lat"].to_numpy(float)))  # mercator metres per true metre
     return km * 1000 * stretch
 
