@@ -191,3 +191,11 @@ def test_svg_keeps_text_as_text(curated):
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert any("Events, 1 Aug 2021" in t for t in texts)
     assert "Kabul" in texts and any("Legend" in t for t in texts)
+
+
+def test_a_country_badge_at_the_edge_of_the_view_is_moved_inside_the_frame(curated, tmp_path):
+    events, articles = curated
+    # A view the live map reports at 1400×900: Afghanistan's label point lies near its left edge.
+    fig, pdf = _figure_and_pdf(filter_events(events, AUG_OCT), articles, bbox=(65.6, 33.42, 77.08, 39.6))
+    words = _check_frame_words(fig, pdf, tmp_path)  # no word cut by the frame, none overlapping
+    assert "Afghanistan" in {w[4] for w in words}

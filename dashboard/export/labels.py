@@ -109,10 +109,33 @@ def _marker_boxes(ax, entries: list[tuple[float, float, float]], frame) -> np.nd
                  & (boxes[:, 3] > frame.y0) & (boxes[:, 1] < frame.y1)]
 
 
+BADGE_GID = "snapshot-country-badge"
+
+
+def _badges_inside(ax, layer: LabelLayer, renderer, frame, inset: float) -> None:
+    """A country badge near the edge is moved in until its box fits the frame (it marks a country, not a
+    point), and the labels anchored on it (its source numbers) move with it."""
+    for artist in layer.fixed:
+        if not (isinstance(artist, Text) and artist.get_gid() == BADGE_GID):
+            continue
+        box = _extent(artist, renderer)
+        dx = max(0.0, frame.x0 + inset - box[0]) - max(0.0, box[2] - (frame.x1 - inset))
+        dy = max(0.0, frame.y0 + inset - box[1]) - max(0.0, box[3] - (frame.y1 - inset))
+        if not (dx or dy):
+            continue
+        old = np.array(artist.get_position(), float)
+        new = ax.transData.inverted().transform(ax.transData.transform(old) + (dx, dy))
+        artist.set_position(new)
+        for label in layer.labels:
+            if np.hypot(*(np.array(label.artist.xy, float) - old)) < 200:  # anchored on the badge (~100 m rounding)
+                label.artist.xy = tuple(new)
+
+
 def place_labels(ax, layer: LabelLayer, renderer) -> int:
     """Position every label (see the module docstring); returns how many had to be hidden."""
     ax.apply_aspect()
     frame = ax.get_window_extent(renderer)
+    _badges_inside(ax, layer, renderer, frame, 1.0)
     markers = _marker_boxes(ax, layer.markers, frame)
     dots = _marker_boxes(ax, layer.dots, frame)
     everything = np.concatenate([markers, dots])
