@@ -264,6 +264,8 @@ BAD_CASES = [
                                               "--imports-dir", str(d / "imp")]),
     case("imports", "file-folder", lambda d: [str(d), "--name", "x", "--imports-dir", str(d / "imp")]),
     case("imports", "name-newline", lambda d: [csv_file(d, GOOD_CSV), "--name", "nl\n", "--imports-dir", str(d / "imp")]),
+    case("imports", "max-mb-0", lambda d: [csv_file(d, GOOD_CSV), "--name", "x", "--max-mb", "0", "--imports-dir",
+                                           str(d / "imp")]),
     case("imports", "name-upper", lambda d: [csv_file(d, GOOD_CSV), "--name", "Bad Name", "--imports-dir", str(d / "imp")]),
     case("imports", "name-empty", lambda d: [csv_file(d, GOOD_CSV), "--name", "", "--imports-dir", str(d / "imp")]),
     case("imports", "name-long", lambda d: [csv_file(d, GOOD_CSV), "--name", "a" * 41, "--imports-dir", str(d / "imp")]),

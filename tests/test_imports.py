@@ -286,6 +286,20 @@ def test_bad_geojson_files(tmp_path, imports_dir, content, pattern):
         import_dataset(source, format="geojson", name="bad")
 
 
+def test_the_command_line_takes_a_larger_limit_when_asked(tmp_path, imports_dir, capsys):
+    from dashboard.imports.cli import main
+
+    rows = [acled_row(event_id=f"AFG{i}", notes="Clashes in Kunduz city. " * 20) for i in range(2500)]
+    source = write_csv(tmp_path / "acled.csv", ACLED_COLUMNS, rows)
+    assert 1 * 2**20 < source.stat().st_size < 2 * 2**20
+    assert main([str(source), "--name", "big", "--max-mb", "1"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "over the 1.0 MB import limit" in error and "--max-mb" in error
+    assert not (imports_dir / "big.parquet").exists()
+    assert main([str(source), "--name", "big", "--max-mb", "2"]) == 0
+    assert len(stored(imports_dir, "big")) == 2500
+
+
 def test_size_limit_and_names(tmp_path, imports_dir):
     source = write_csv(tmp_path / "acled.csv", ACLED_COLUMNS, [acled_row()])
     with pytest.raises(DatasetImportError, match=r"over the 0\.0 MB import limit"):

@@ -9,10 +9,10 @@ paragraph of the package docstring.
 
 from __future__ import annotations
 
-from dashboard.cli import Parser, choice_arg, input_file, name_arg, output_dir, run
+from dashboard.cli import Parser, choice_arg, count_arg, input_file, name_arg, output_dir, run
 from dashboard.imports.pipeline import import_dataset
 from dashboard.imports.report import DatasetImportError
-from dashboard.imports.settings import DEFAULT_IMPORTS_DIR, FORMATS, NAME_PATTERN, imports_dir_default
+from dashboard.imports.settings import DEFAULT_IMPORTS_DIR, FORMATS, MAX_FILE_BYTES, NAME_PATTERN, imports_dir_default
 
 ROLES = ("lat", "lon", "date", "end-date", "title", "id")
 
@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="dataset name: 1–40 of a-z 0-9 _ -, starting with a letter or digit")
     parser.add_argument("--replace", action="store_true", help="replace an earlier import of the same NAME")
     parser.add_argument("--imports-dir", default=None, help="default: $DASHBOARD_IMPORTS_DIR or geodata/imports")
+    parser.add_argument("--max-mb", type=count_arg(1, 20_000), default=MAX_FILE_BYTES // 2**20,
+                        help=f"refuse files over this many MiB, packed or unpacked (default {MAX_FILE_BYTES // 2**20}; "
+                             "a plain CSV is read in chunks, so memory stays near 0.5 GB even at 1M rows)")
     for role in ROLES:
         parser.add_argument(f"--{role}-column", default=None)
     return run("imports", lambda: _import(parser.parse_args(argv)), known=(DatasetImportError,))
@@ -38,6 +41,6 @@ def _import(args) -> int:
     columns = {role.replace("-", "_"): getattr(args, f"{role.replace('-', '_')}_column") for role in ROLES}
     report = import_dataset(args.file, format=args.format, name=args.name, imports_dir=imports_dir,
                             columns={role: column for role, column in columns.items() if column},
-                            replace=args.replace)
+                            replace=args.replace, max_bytes=args.max_mb * 2**20)
     print(report)
     return 0

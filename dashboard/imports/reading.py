@@ -54,7 +54,8 @@ def _checked_input(source: str | os.PathLike | bytes, label: str, max_bytes: int
         raise DatasetImportError(f"{label}: the file is empty")
     if size > max_bytes:
         raise DatasetImportError(
-            f"{label}: the file is {size / 1e6:,.1f} MB, over the {max_bytes / 1e6:,.1f} MB import limit"
+            f"{label}: the file is {size / 1e6:,.1f} MB, over the {max_bytes / 1e6:,.1f} MB import limit "
+            "(python -m dashboard.imports takes --max-mb for a larger file)"
         )
     data = _unpacked(data, label, max_bytes)
     _check_first_line(data, label)
