@@ -41,7 +41,7 @@ from dashboard.symbology import import_color  # noqa: E402
 from dashboard.review import CANDIDATES_DIR  # noqa: E402
 from dashboard.store import StoreError, curated_store, imported_datasets  # noqa: E402
 from dashboard.time_controls import ERAS, clip_window, era_bounds, era_for_window  # noqa: E402
-from dashboard.timeline import BRUSH, timeline_chart, window_from_brush  # noqa: E402
+from dashboard.timeline import BRUSH, PICK, is_span_view, picked_event, timeline_chart, window_from_brush  # noqa: E402
 from dashboard.ui_export import follows_map_view, render_export_panel  # noqa: E402
 from dashboard.ui_corroboration import imported_row, listed_rows, render_corroboration, unlisted_notes  # noqa: E402
 from dashboard.ui_imports import render_import_panel  # noqa: E402
@@ -104,10 +104,21 @@ def _on_era() -> None:
     _set_window(*era_bounds(st.session_state.era, first, last))
 
 
-def _on_brush() -> None:
-    window = window_from_brush(st.session_state.get("timeline"))
+def _on_timeline() -> None:
+    """A brushed interval sets the window; a click on an event's mark selects it.
+
+    A drag that ends on the mark it began on is a click to the browser too: a pick counts
+    only while nothing is brushed (a plain click clears the brush).
+    """
+    selection = st.session_state.get("timeline")
+    window = window_from_brush(selection)
     if window:
         _set_window(*window)
+        return
+    picked = picked_event(selection)
+    if picked:
+        st.session_state.selected_event = picked
+        st.session_state._focus_map = True
 
 
 def _on_map_click() -> None:
@@ -360,12 +371,16 @@ def _map_and_card(data: _Data, groups: list, selected, corroboration, caption: s
 
 
 def _below_map(data: _Data, state: ViewState, shown: pd.DataFrame, listed: pd.DataFrame, selected,
-               shown_imports: dict) -> None:
+               shown_imports: dict, import_colors: dict[str, str]) -> None:
     """Timeline, table and the export, article and import panels."""
     st.subheader("Timeline")
-    st.caption("Drag across the chart to choose a date window.")
-    st.altair_chart(timeline_chart(listed, state.start, selected["date_start"] if selected is not None else None),
-                    width="stretch", key="timeline", on_select=_on_brush, selection_mode=BRUSH)
+    span_view = is_span_view(listed)
+    st.caption("Drag across the chart to choose a date window"
+               + ("; click an event to select it." if span_view else "."))
+    st.vega_lite_chart(spec=timeline_chart(listed, state.start, selected["date_start"] if selected is not None else None,
+                                           window_end=state.end, selected_id=state.event, import_colors=import_colors),
+                       width="stretch", key="timeline", on_select=_on_timeline,
+                       selection_mode=[BRUSH, PICK] if span_view else BRUSH)
 
     st.subheader("Events")
     table = events_table(listed, data.articles)
@@ -431,6 +446,6 @@ def main() -> None:
     _sidebar(data.events, data.articles, first, last)  # after the map: see _view_state
     if corroboration.datasets:
         st.sidebar.radio("Corroboration by imported data", list(CORROBORATION_FILTERS), key="corroboration_filter")
-    _below_map(data, state, shown, listed, selected, shown_imports)
+    _below_map(data, state, shown, listed, selected, shown_imports, import_colors)
 
 main()

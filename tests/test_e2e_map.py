@@ -173,6 +173,85 @@ def test_brushing_the_timeline_sets_the_window(page):
     start, end = re.search(r"· (\d\d \w\w\w \d{4}) – (\d\d \w\w\w \d{4})", caption).groups()
     assert (start, end) != ("01 Jan 2021", "31 Dec 2021"), caption
     assert start.endswith("2021") and end.endswith("2021")
+    assert "event=" not in page.evaluate("location.href")  # a drag over the marks is no click on one
+
+
+# The timeline is drawn by Vega as SVG: each event's mark is a path labelled with its tooltip's fields.
+TIMELINE_MARKS_JS = """chart => [...chart.querySelectorAll('svg g.role-mark > path')].map(p => {
+    const r = p.getBoundingClientRect();
+    return {label: p.getAttribute('aria-label') || '', symbol: p.parentNode.classList.contains('mark-symbol'),
+            stroke: p.getAttribute('stroke'), x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; })"""
+
+
+def timeline_marks(page) -> list[dict]:
+    """Every event's own mark on the timeline, with its title (not the arrows, halo or brush)."""
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    chart.locator("svg g.role-mark > path[aria-label*='event: ']").first.wait_for(timeout=20_000)
+    time.sleep(0.5)
+    marks = []
+    for mark in chart.evaluate(TIMELINE_MARKS_JS):
+        found = re.search(r"event: (.*); category: ", mark["label"])
+        if found and "continues" not in mark["label"]:
+            marks.append({**mark, "title": found.group(1)})
+    return marks
+
+
+def centre(mark: dict) -> tuple[float, float]:
+    return (mark["x0"] + mark["x1"]) / 2, (mark["y0"] + mark["y1"]) / 2
+
+
+def test_in_august_2021_the_timeline_draws_each_event_as_its_own_mark_at_its_dates(page):
+    open_map(page)
+    marks = timeline_marks(page)
+    events, _ = load_curated_events()
+    august = events[(events["date_end"] >= "2021-08-01") & (events["date_start"] <= "2021-08-31")]
+    assert sorted(m["title"] for m in marks) == sorted(august["title"])  # each event once, nothing else
+    for index, mark in enumerate(marks):
+        assert not any(overlap(mark, other) for other in marks[index + 1:]), mark["title"]
+    precision = dict(zip(august["title"], august["date_precision"]))
+    months = [m for m in marks if precision[m["title"]] == "month"]
+    days = [m for m in marks if precision[m["title"]] == "day"]
+    assert len(months) >= 10 and len(days) >= 10
+    # A month-precision event is a bar over the whole month (the window): from 1 to 31 August.
+    left, right = min(m["x0"] for m in months), max(m["x1"] for m in months)
+    assert right - left > 900
+    assert all(not m["symbol"] and abs(m["x0"] - left) < 1 and abs(m["x1"] - right) < 1 for m in months)
+    # A day-precise event is a point inside its day.
+    assert all(m["symbol"] and m["x1"] - m["x0"] < 14 for m in days)
+    [kabul] = [m for m in marks if m["title"] == "Taliban take Kabul"]
+    x, y = centre(kabul)
+    day = (right - left) / 31
+    assert left + 14 * day < x < left + 15 * day, (x, left, day)
+    page.mouse.move(x, y)
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert "15 Aug 2021" in tooltip.inner_text() and "Taliban take Kabul" in tooltip.inner_text()
+
+
+def test_clicking_an_event_on_the_timeline_selects_it_everywhere(page):
+    open_map(page)
+    events, _ = load_curated_events()
+    ids = dict(zip(events["title"], events["id"]))
+    for title in ("National Resistance Front holds Panjshir", "Taliban take Kabul"):  # a month's bar, a day's point
+        [mark] = [m for m in timeline_marks(page) if m["title"] == title]
+        x, y = centre(mark)
+        page.mouse.click(x, y)
+        deadline = time.monotonic() + 20
+        while f"event={ids[title]}" not in page.evaluate("location.href") and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert f"event={ids[title]}" in page.evaluate("location.href")
+        assert "start=2021-08-01&end=2021-08-31" in page.evaluate("location.href")  # a click is no brush
+        page.get_by_role("button", name="Clear selection").wait_for(timeout=20_000)  # the card beside the map
+        deadline = time.monotonic() + 20
+        halo = []
+        while not halo and time.monotonic() < deadline:  # the timeline rings the event's own mark in yellow
+            [mark] = [m for m in timeline_marks(page) if m["title"] == title]  # the page may have moved
+            x, y = centre(mark)
+            halo = [m for m in page.locator('[data-testid="stVegaLiteChart"]').first.evaluate(TIMELINE_MARKS_JS)
+                    if m["stroke"] == "#ffd400" and m["x0"] - 1 <= x <= m["x1"] + 1 and m["y0"] - 1 <= y <= m["y1"] + 1]
+            time.sleep(0.3)
+        assert halo, title
 
 
 # In the page: when the map's frame and the first sidebar control appear. In the map's frame:

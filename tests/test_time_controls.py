@@ -34,15 +34,15 @@ def test_a_brushed_interval_becomes_the_window():
     assert window_from_brush({"selection": {"brush": {}}}) is None and window_from_brush(None) is None
 
 
-def test_the_selected_event_is_marked_on_the_timeline():
+def test_the_selected_event_is_marked_on_the_counts_timeline():
     from dashboard.data import load_curated_events
-    from dashboard.timeline import timeline_chart
+    from dashboard.timeline import counts_chart
 
     events, _ = load_curated_events()
-    spec = timeline_chart(events, date(2021, 1, 1), events["date_start"].iloc[0]).to_dict()
+    spec = counts_chart(events, date(2021, 1, 1), events["date_start"].iloc[0]).to_dict()
     assert any(layer.get("mark", {}).get("type") == "rule" for layer in spec["layer"])
     assert spec["params"][0]["name"] == "brush" or spec["layer"][0]["params"][0]["name"] == "brush"
-    assert len(timeline_chart(events, date(2021, 1, 1)).to_dict()["layer"]) == 1
+    assert len(counts_chart(events, date(2021, 1, 1)).to_dict()["layer"]) == 1
 
 
 def test_the_selected_row_is_highlighted():
@@ -68,15 +68,15 @@ def test_the_table_prints_distances_as_people_read_them():
     assert "000000" not in html and "None" not in html and "nan" not in html
 
 
-def test_the_timeline_legend_names_the_categories_drawn_as_words_in_their_map_colours():
+def test_the_counts_timeline_legend_names_the_categories_drawn_as_words_in_their_map_colours():
     import pandas as pd
 
     from dashboard.symbology import CATEGORY_COLORS
-    from dashboard.timeline import timeline_chart
+    from dashboard.timeline import counts_chart
 
     events = pd.DataFrame({"date_start": pd.to_datetime(["2021-08-01", "2021-08-15", "2021-09-01"]),
                            "category": ["military_exercise", "attack", "military_exercise"]})
-    scale = timeline_chart(events).to_dict()["layer"][0]["encoding"]["color"]["scale"]
+    scale = counts_chart(events).to_dict()["layer"][0]["encoding"]["color"]["scale"]
     assert scale["domain"] == ["military exercise", "attack"] or scale["domain"] == ["attack", "military exercise"]
     assert dict(zip(scale["domain"], scale["range"])) == {
         "military exercise": CATEGORY_COLORS["military_exercise"], "attack": CATEGORY_COLORS["attack"]}
