@@ -288,9 +288,9 @@ class _ViewReport(LiteralMacroElement):
 
     _template = folium.elements.Template(
         """{% macro script(this, kwargs) %}
-        (function (map, active) {
+        (function (map) {
             if (window.__viewReport) { map.off('moveend', window.__viewReport); window.__viewReport = null; }
-            if (!active) return;
+            {% if this.active %}
             var timer = null;
             function report() {
                 clearTimeout(timer);
@@ -311,7 +311,8 @@ class _ViewReport(LiteralMacroElement):
             window.__viewReport = report;
             map.on('moveend', report);
             report();  // the view the user sees now
-        })({{ this._parent._parent.get_name() }}, {{ this.active|tojson }});
+            {% endif %}
+        })({{ this._parent._parent.get_name() }});
         {% endmacro %}"""
     )
 
