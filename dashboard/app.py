@@ -104,21 +104,30 @@ def _on_era() -> None:
     _set_window(*era_bounds(st.session_state.era, first, last))
 
 
+def _timeline_key() -> str:
+    """The chart's key; a new one after each brush or click, so the chart comes back with nothing selected.
+
+    Kept, a brush would cover the whole new window (it was the window) and catch every later click
+    and tooltip; a kept click would make a second click on the same mark change nothing.
+    """
+    return f"timeline_{st.session_state.get('_timeline_round', 0)}"
+
+
 def _on_timeline() -> None:
     """A brushed interval sets the window; a click on an event's mark selects it.
 
     A drag that ends on the mark it began on is a click to the browser too: a pick counts
     only while nothing is brushed (a plain click clears the brush).
     """
-    selection = st.session_state.get("timeline")
-    window = window_from_brush(selection)
+    selection = st.session_state.get(_timeline_key())
+    window, picked = window_from_brush(selection), picked_event(selection)
     if window:
         _set_window(*window)
-        return
-    picked = picked_event(selection)
-    if picked:
+    elif picked:
         st.session_state.selected_event = picked
         st.session_state._focus_map = True
+    if window or picked:
+        st.session_state._timeline_round = st.session_state.get("_timeline_round", 0) + 1
 
 
 def _on_map_click() -> None:
@@ -379,7 +388,7 @@ def _below_map(data: _Data, state: ViewState, shown: pd.DataFrame, listed: pd.Da
                + ("; click an event to select it." if span_view else "."))
     st.vega_lite_chart(spec=timeline_chart(listed, state.start, selected["date_start"] if selected is not None else None,
                                            window_end=state.end, selected_id=state.event, import_colors=import_colors),
-                       width="stretch", key="timeline", on_select=_on_timeline,
+                       width="stretch", key=_timeline_key(), on_select=_on_timeline,
                        selection_mode=[BRUSH, PICK] if span_view else BRUSH)
 
     st.subheader("Events")
