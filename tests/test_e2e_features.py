@@ -158,6 +158,13 @@ def test_selecting_a_table_row_focuses_the_map_and_opens_the_card(app_url, offli
     assert abs(center["lat"] - event["lat"]) < 0.5 and abs(center["lng"] - event["lon"]) < 0.5, center
 
 
+def wait_idle(page, timeout_ms: int = 30_000) -> None:
+    """Until the app's script is not running (Streamlit marks its state on the app's root element)."""
+    page.wait_for_function(
+        """() => { const app = document.querySelector('[data-testid="stApp"]');
+                   return app && app.dataset.testScriptState === 'notRunning'; }""", timeout=timeout_ms)
+
+
 DRILLS = "2021-08-russia-tajikistan-uzbekistan-drills-near-afghan-border"  # a single marker at Kharb-Maydon
 DRILLS_TITLE = "Russia, Tajikistan and Uzbekistan drill"
 
@@ -188,6 +195,12 @@ def test_the_export_of_the_current_view_follows_the_map_and_pans_rerun_only_whil
         # A click still selects its event; a report of the view never selects it again once cleared.
         click_marker(page, DRILLS)
         page.locator(".event-card b", has_text=DRILLS_TITLE).wait_for(timeout=30_000)
+        # The card narrows the map, so the map reports its new view (one more rerun): let it land first
+        # (a click during that rerun request can be lost, as any Streamlit click racing a rerun).
+        deadline = time.monotonic() + 20
+        while (not sent or time.monotonic() - sent[-1] < 1.5) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        wait_idle(page)
         page.get_by_role("button", name="Clear selection").click()
         page.locator(".event-card").wait_for(state="detached", timeout=30_000)
         assert pan_and_count(-400, 150) >= 1  # now the map reports each new view
