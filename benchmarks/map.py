@@ -6,6 +6,8 @@ Figures are server-side, one line per load and date window:
   rerun s              best time to filter the events and build the JavaScript one rerun sends
   base map bytes       the map's fixed part, without layers or events (basemap, legend)
   layers+events bytes  the feature groups (layers, clustered events): the part that filters change
+  timeline s           best time to build the timeline's spec and write it as JSON (each event drawn
+                       up to 150 rows, counts per period beyond)
 Byte counts are of the rendered map script (benchmarks/payload.py, folium's public API).
 Run it outside pytest; timings are never asserted in tests. See also
 `python -m benchmarks.export` (PNG render times) and `python -m benchmarks.imports`.
@@ -14,6 +16,7 @@ Run it outside pytest; timings are never asserted in tests. See also
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from datetime import date
 
@@ -27,9 +30,20 @@ from dashboard.layers import LAYERS
 from dashboard.map_overlays import build_overlays
 from dashboard.mapping import build_base_map, build_event_group, build_layer_groups
 from benchmarks.synthetic import synthetic_events
+from dashboard.timeline import timeline_chart
 
 # Synthetic events spread over 1979–2021, so a one-year window shows about 2 % of them.
 WINDOW = ViewState(start=date(2021, 1, 1), end=date(2021, 12, 31))
+
+
+def time_timeline(events: pd.DataFrame, state: ViewState, repeat: int) -> float:
+    shown = filter_events(events, state)
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        json.dumps(timeline_chart(shown, state.start, window_end=state.end), default=str)
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def rerun_payload(events: pd.DataFrame, articles: dict, state: ViewState) -> tuple[int, int]:
@@ -76,13 +90,17 @@ def _benchmark(args: argparse.Namespace) -> int:
     print(f"One rerun, best of {args.repeat}. window 'all': every date and layer; '2021': that year, default layers.")
     print("rerun s: filter + build the map's JavaScript; base map bytes: its fixed part (basemap, legend);")
     print("layers+events bytes: the layers and clustered events, the part that filters change.")
-    print(f"{'events':>18} {'window':>6} {'shown':>8} {'rerun s':>8} {'base map bytes':>15} {'layers+events bytes':>20}")
+    print("timeline s: build the timeline chart's spec (not included in rerun s).")
+    print(f"{'events':>18} {'window':>6} {'shown':>8} {'rerun s':>8} {'base map bytes':>15} {'layers+events bytes':>20}"
+          f" {'timeline s':>10}")
     for label, events, arts in loads:
         for window_label, state in (("all", all_layers), ("2021", WINDOW)):
             seconds = time_rerun(events, arts, state, args.repeat)
             fixed, groups = rerun_payload(events, arts, state)
             shown = len(filter_events(events, state))
-            print(f"{label:>18} {window_label:>6} {shown:>8,} {seconds:>8.3f} {fixed:>15,} {groups:>20,}")
+            timeline = time_timeline(events, state, args.repeat)
+            print(f"{label:>18} {window_label:>6} {shown:>8,} {seconds:>8.3f} {fixed:>15,} {groups:>20,}"
+                  f" {timeline:>10.3f}")
     return 0
 
 

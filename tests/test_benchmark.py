@@ -15,7 +15,8 @@ def test_benchmark_prints_named_columns_and_no_streamlit_warning():
     assert "ScriptRunContext" not in run.stderr + run.stdout
     lines = run.stdout.splitlines()
     header = next(line for line in lines if line.split()[:1] == ["events"])
-    assert header.split() == ["events", "window", "shown", "rerun", "s", "base", "map", "bytes", "layers+events", "bytes"]
+    assert header.split() == ["events", "window", "shown", "rerun", "s", "base", "map", "bytes", "layers+events", "bytes",
+                              "timeline", "s"]
     rows = [line.split() for line in lines[lines.index(header) + 1:]]
     assert [row[:3] for row in rows] == [["seed", "events", "all"], ["seed", "events", "2021"],
                                          ["20", "synthetic", "all"], ["20", "synthetic", "2021"]]
