@@ -29,13 +29,16 @@ LANE_PX = 13
 AXIS_PX, LEGEND_ROW_PX, LEGEND_COLUMNS = 40, 30, 6  # room for the axis and each row of the legend
 MIN_GAP = 0.012  # of the axis: the space kept between marks in one lane (about a point's width)
 DAY_MS = 86_400_000
+DAY_VIEW_MAX_DAYS = 92  # counts per day up to a window of about three months
 
 
-def timeline_counts(events: pd.DataFrame, window_start=None) -> tuple[pd.DataFrame, str]:
-    """Events counted per period and category; the period (month or year) follows the span shown.
+def timeline_counts(events: pd.DataFrame, window_start=None, window_end=None) -> tuple[pd.DataFrame, str]:
+    """Events counted per period and category; the period (day, month or year) follows the span shown.
 
-    An event that began before the window (a war, a whole year) is counted where the window
-    starts, so the chart covers exactly the window being looked at.
+    Per month or year, an event that began before the window (a war, a whole year) is counted where
+    the window starts, so the chart covers exactly the window being looked at. Per day (a window of
+    up to three months), an event dated only to a span is never put on one day: it counts a share on
+    each of its days (1/31 on each day of a month), so a day's bar is the events expected on it.
     """
     if events.empty:
         return pd.DataFrame(columns=["period", "category", "events"]), "year"
@@ -43,12 +46,31 @@ def timeline_counts(events: pd.DataFrame, window_start=None) -> tuple[pd.DataFra
     if window_start is not None:
         starts = starts.clip(lower=pd.Timestamp(window_start))
     span_days = (starts.max() - starts.min()).days
+    if window_start is not None and window_end is not None:
+        span_days = (pd.Timestamp(window_end) - pd.Timestamp(window_start)).days
+    if span_days <= DAY_VIEW_MAX_DAYS:
+        return _counts_per_day(events, starts.dt.normalize(), window_end), "day"
     unit = "month" if span_days <= 3 * 366 else "year"
     periods = starts.dt.to_period("M" if unit == "month" else "Y").dt.start_time
     counts = (
         events.assign(period=periods).groupby(["period", "category"]).size().rename("events").reset_index()
     )
     return counts, unit
+
+
+def _counts_per_day(events: pd.DataFrame, starts: pd.Series, window_end=None) -> pd.DataFrame:
+    """Each event's share on each of its days in the window: 1 / the number of days it may have happened on."""
+    ends = events["date_end"].dt.normalize()
+    share = 1 / ((ends - events["date_start"].dt.normalize()).dt.days + 1)
+    if window_end is not None:
+        ends = ends.clip(upper=pd.Timestamp(window_end))
+    days = ((ends - starts).dt.days + 1).clip(lower=0)
+    rows = events.index.repeat(days)
+    offsets = pd.to_timedelta(pd.Series(1, index=rows).groupby(level=0).cumsum().to_numpy() - 1, unit="D")
+    spread = pd.DataFrame({"period": starts.loc[rows].to_numpy() + offsets,
+                           "category": events["category"].loc[rows].to_numpy(),
+                           "events": share.loc[rows].to_numpy()})
+    return spread.groupby(["period", "category"], as_index=False)["events"].sum()
 
 
 def colour_keys(events: pd.DataFrame, import_colors: dict[str, str] | None = None) -> tuple[pd.Series, list, list]:
@@ -90,33 +112,34 @@ def timeline_chart(events: pd.DataFrame, window_start=None, selected_date=None, 
     """
     if is_span_view(events):
         return span_chart(events, window_start, window_end, selected_id, import_colors)
-    return counts_chart(events, window_start, selected_date, import_colors).to_dict()
+    return counts_chart(events, window_start, selected_date, import_colors, window_end).to_dict()
 
 
 def counts_chart(events: pd.DataFrame, window_start=None, selected_date=None,
-                 import_colors: dict[str, str] | None = None) -> alt.LayerChart:
+                 import_colors: dict[str, str] | None = None, window_end=None) -> alt.LayerChart:
     """Bars per period and category; drag across it to choose a date window (the ``brush``).
 
     ``selected_date`` (the selected event's start) is marked with a yellow rule, as the map
     marks the event with a yellow ring.
     """
     keys, names, colors = colour_keys(events, import_colors) if len(events) else (None, [], [])
-    counts, unit = timeline_counts(events.assign(category=keys) if len(events) else events, window_start)
+    counts, unit = timeline_counts(events.assign(category=keys) if len(events) else events, window_start, window_end)
     counts = counts.rename(columns={"category": "key"})
-    time_format = "%b %Y" if unit == "month" else "%Y"
+    time_unit, time_format, period = {"day": ("yearmonthdate", "%-d %b %Y", "D"), "month": ("yearmonth", "%b %Y", "M"),
+                                      "year": ("year", "%Y", "Y")}[unit]
     brush = alt.selection_interval(name=BRUSH, encodings=["x"])
-    x = alt.X("period:T", title=None, timeUnit="yearmonth" if unit == "month" else "year",
-              axis=alt.Axis(format=time_format))
+    x = alt.X("period:T", title=None, timeUnit=time_unit, axis=alt.Axis(format=time_format))
     # Categories read as words, only those drawn; the legend goes under the chart in rows, where all fit.
     bars = (
         alt.Chart(counts)
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("sum(events):Q", title="events"),
+            y=alt.Y("sum(events):Q", title="events per day" if unit == "day" else "events"),
             color=_color(names, colors),
             tooltip=[alt.Tooltip("period:T", format=time_format), alt.Tooltip("key:N", title="category"),
-                     "events:Q"],
+                     alt.Tooltip("events:Q", format=",.2~f",
+                                 title="events (a span's share on each of its days)" if unit == "day" else "events")],
         )
         .add_params(brush)
     )
@@ -124,11 +147,9 @@ def counts_chart(events: pd.DataFrame, window_start=None, selected_date=None,
     if selected_date is not None:
         when = max(pd.Timestamp(selected_date), pd.Timestamp(window_start)) if window_start is not None else (
             pd.Timestamp(selected_date))
-        mark = pd.DataFrame({"period": [when.to_period("M" if unit == "month" else "Y").start_time],
-                             "label": ["selected event"]})
+        mark = pd.DataFrame({"period": [when.to_period(period).start_time], "label": ["selected event"]})
         layers.append(alt.Chart(mark).mark_rule(color=SELECTED_COLOR, size=4).encode(
-            x=alt.X("period:T", timeUnit="yearmonth" if unit == "month" else "year"),
-            tooltip=["label:N"]))
+            x=alt.X("period:T", timeUnit=time_unit), tooltip=["label:N"]))
     return alt.layer(*layers).properties(height=230)  # the plot keeps ~170 px above its legend
 
 
@@ -201,8 +222,8 @@ def pack_lanes(lefts: list[float], rights: list[float], max_lanes: int) -> list[
 def _time_axis(span_ms: int) -> dict:
     """Day labels for a window of weeks, months for a few years, years beyond; one label per tick."""
     days = span_ms / DAY_MS
-    if days <= 92:
-        return {"format": "%-d %b"}
+    if days <= 92:  # ticks on whole days (finer ticks would repeat a day's label)
+        return {"format": "%-d %b", "tickCount": {"interval": "day", "step": 1} if days <= 35 else {"interval": "week"}}
     if days <= 3 * 366:
         return {"format": "%b %Y", "tickCount": {"interval": "month", "step": 1 if days <= 366 else 3}}
     return {"format": "%Y", "tickCount": {"interval": "year", "step": 1 if days <= 12 * 366 else 5}}

@@ -75,6 +75,7 @@ def test_the_counts_timeline_legend_names_the_categories_drawn_as_words_in_their
     from dashboard.timeline import counts_chart
 
     events = pd.DataFrame({"date_start": pd.to_datetime(["2021-08-01", "2021-08-15", "2021-09-01"]),
+                           "date_end": pd.to_datetime(["2021-08-01", "2021-08-15", "2021-09-30"]),
                            "category": ["military_exercise", "attack", "military_exercise"]})
     scale = counts_chart(events).to_dict()["layer"][0]["encoding"]["color"]["scale"]
     assert scale["domain"] == ["military exercise", "attack"] or scale["domain"] == ["attack", "military exercise"]

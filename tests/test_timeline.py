@@ -10,7 +10,7 @@ from dashboard.data import load_curated_events
 from dashboard.symbology import CATEGORY_COLORS, import_color
 from dashboard.timeline import (
     DAY_MS, MAX_LANES, MIN_GAP, SPAN_VIEW_MAX_ROWS, event_spans, pack_lanes, picked_event, timeline_chart,
-    window_from_brush,
+    timeline_counts, window_from_brush,
 )
 
 AUG_START, AUG_END = date(2021, 8, 1), date(2021, 8, 31)
@@ -77,6 +77,23 @@ def test_nothing_is_placed_on_a_day_it_is_not_dated_to():
         else:  # a bar over every day it may have happened on, no more, no less
             assert event["date_precision"] != "day"
             assert (mark["start"], mark["end"]) == (first, last), mark
+
+
+def test_many_rows_in_a_month_are_counted_per_day_and_a_span_only_shares_its_days():
+    events = frame([("month", "2021-08-01", "2021-08-31", "month"), ("day", "2021-08-15", "2021-08-15", "day"),
+                    ("long", "2021-04-01", "2021-10-26", "range")])
+    counts, unit = timeline_counts(events, AUG_START, AUG_END)
+    assert unit == "day"
+    per_day = counts.groupby("period")["events"].sum()
+    assert list(per_day.index) == list(pd.date_range("2021-08-01", "2021-08-31"))  # the window's days, no more
+    assert per_day["2021-08-15"] == pytest.approx(1 + 1 / 31 + 1 / 209)  # the day's event, two spans' shares
+    assert per_day["2021-08-14"] == pytest.approx(1 / 31 + 1 / 209)
+    assert counts["events"].sum() == pytest.approx(1 + 1 + 31 / 209)  # a span counts once over all its days
+    _, unit = timeline_counts(events, date(2021, 1, 1), date(2021, 12, 31))
+    assert unit == "month"
+    many = frame([(f"e{i}", "2021-08-15", "2021-08-15", "day") for i in range(SPAN_VIEW_MAX_ROWS + 1)])
+    spec = timeline_chart(many, AUG_START, window_end=AUG_END)
+    assert spec["layer"][0]["encoding"]["x"]["timeUnit"] == "yearmonthdate"
 
 
 def test_spans_beyond_the_window_are_cut_at_its_edges_and_say_they_go_on():
