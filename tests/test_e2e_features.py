@@ -12,6 +12,7 @@ from conftest import start_app
 from dashboard.imports import import_dataset
 from hostile import HOSTILE_STRINGS, write_hostile_acled_csv
 from test_e2e_corroboration import click_marker
+from test_e2e_map import TIMELINE_MARKS_JS
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
@@ -118,6 +119,18 @@ def test_hostile_imported_text_runs_nothing_in_the_live_app(hostile_app, offline
     page_text = "\n".join(shown_texts)
     for hostile in HOSTILE_STRINGS:  # the markup reaches the reader as text, exactly
         assert hostile in page_text, hostile
+    # The timeline draws each imported row as its own mark; its tooltip shows the title as text.
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    chart.locator("svg g.role-mark > path[aria-label*='hostile (imported)']").first.wait_for(timeout=30_000)
+    tips = []
+    for mark in [m for m in chart.evaluate(TIMELINE_MARKS_JS) if "hostile (imported)" in m["label"]][:4]:
+        page.mouse.move((mark["x0"] + mark["x1"]) / 2, (mark["y0"] + mark["y1"]) / 2)
+        tooltip = page.locator("#vg-tooltip-element")
+        tooltip.wait_for(state="visible", timeout=5_000)
+        tips.append(tooltip.inner_text())
+    assert any(hostile in tip for tip in tips for hostile in HOSTILE_STRINGS), tips
+    assert page.locator("#vg-tooltip-element script, #vg-tooltip-element img, #vg-tooltip-element svg").count() == 0
     time.sleep(1)
     page.screenshot(path=str(artifacts_dir / "hostile_import.png"))
     for scope in (page.locator("body"), frame.locator("body")):
