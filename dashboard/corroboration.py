@@ -22,6 +22,8 @@ from datetime import timedelta
 
 import pandas as pd
 
+from dashboard.filters import CORROBORATION_CHOICES
+
 DAYS_WINDOW = 3  # a row's dates may lie this many days before or after the event's date range
 DISTANCE_KM = 50.0  # plus the event's own uncertainty_km
 MAX_EVENT_UNCERTAINTY_KM = 50.0  # events located less precisely are not compared
@@ -217,7 +219,7 @@ CORROBORATION_FILTERS = {"all events": "", "corroborated only": "corroborated", 
 
 def filter_by_corroboration(events: pd.DataFrame, corroboration: Corroboration, choice: str) -> pd.DataFrame:
     """The events kept by the corroboration filter (all of them when no dataset is compared)."""
-    if not corroboration.datasets or choice not in ("corroborated", "uncorroborated"):
+    if not corroboration.datasets or choice not in CORROBORATION_CHOICES:
         return events
     found = pd.Series(corroboration.corroborated(events["id"]), index=events.index, dtype=bool)
     return events[found] if choice == "corroborated" else events[~found]
